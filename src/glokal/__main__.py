@@ -1,0 +1,5 @@
+"""`python -m glokal`: the same as the `glokal` command."""
+
+from glokal.cli import run
+
+run()

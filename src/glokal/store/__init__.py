@@ -1,0 +1,35 @@
+"""The store: the schema, its migrations, the Store object and the named queries.
+
+The only package that speaks SQL. Callers own their transactions.
+"""
+
+from glokal.store.database import DATABASE_SETTING, Store
+from glokal.store.queries import (
+    goal_exists,
+    list_counties,
+    list_goals,
+    list_indicators,
+    list_kommungrupper,
+    list_mdgs,
+    list_places,
+    list_targets,
+    row_counts,
+)
+from glokal.store.reference import ReferenceCounts, TableCounts, load_reference
+
+__all__ = [
+    "DATABASE_SETTING",
+    "ReferenceCounts",
+    "Store",
+    "TableCounts",
+    "goal_exists",
+    "list_counties",
+    "list_goals",
+    "list_indicators",
+    "list_kommungrupper",
+    "list_mdgs",
+    "list_places",
+    "list_targets",
+    "load_reference",
+    "row_counts",
+]

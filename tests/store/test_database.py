@@ -1,0 +1,117 @@
+"""Store: migrations, initialisation, idempotence, connection errors, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text, update
+from sqlalchemy.engine import make_url
+
+from glokal.errors import DatabaseUnavailable, SchemaNotReady
+from glokal.framework import load_framework
+from glokal.store import Store, row_counts
+from glokal.store.models import Base, GoalRow, PlaceRow
+
+EXPECTED_COUNTS = {
+    "goal": 17,
+    "target": 169,
+    "indicator": len(load_framework().indicators),
+    "mdg": 8,
+    "county": 21,
+    "kommungrupp": 9,
+    "place": 312,
+}
+
+
+def test_upgrade_of_an_empty_database_reaches_head_and_matches_the_models(store: Store) -> None:
+    assert store.current_revision() is None
+    before, after = store.upgrade()
+    assert (before, after) == (None, store.head_revision())
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_downgrade_to_base_and_up_again(store: Store) -> None:
+    store.upgrade()
+    store.upgrade()  # already at head: nothing to do
+    from alembic import command
+
+    config = store._alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert store.current_revision() is None
+    store.upgrade()
+    assert store.current_revision() == store.head_revision()
+
+
+def test_init_loads_all_reference_data(store: Store) -> None:
+    counts = store.init()
+    assert {name: c.inserted for name, c in counts.items()} == EXPECTED_COUNTS
+    with store.session() as session:
+        assert row_counts(session) == EXPECTED_COUNTS
+
+
+def test_init_twice_changes_nothing(store: Store) -> None:
+    store.init()
+    with store.session() as session:
+        first = row_counts(session)
+    again = store.init()
+    assert all(c.inserted == 0 and c.updated == 0 for c in again.values()), again
+    with store.session() as session:
+        assert row_counts(session) == first
+
+
+def test_init_repairs_reference_rows_that_differ(initialised_store: Store) -> None:
+    store = initialised_store
+    with store.session() as session, session.begin():
+        session.execute(update(GoalRow).where(GoalRow.number == 5).values(short_sv="Fel"))
+        session.execute(update(PlaceRow).where(PlaceRow.id == "0180").values(kommungrupp="C9"))
+    counts = store.init()
+    assert counts["goal"].updated == 1 and counts["place"].updated == 1
+    with store.session() as session:
+        assert session.get(GoalRow, 5).short_sv == "Jämställdhet"  # type: ignore[union-attr]
+        assert session.get(PlaceRow, "0180").kommungrupp == "A1"  # type: ignore[union-attr]
+
+
+def test_foreign_keys_are_enforced(initialised_store: Store) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), initialised_store.session() as session, session.begin():
+        session.execute(update(PlaceRow).where(PlaceRow.id == "0180").values(county="99"))
+
+
+def test_check_ready_names_the_command_to_run(store: Store) -> None:
+    with pytest.raises(SchemaNotReady, match="glokal init"):
+        store.check_ready()
+    store.init()
+    store.check_ready()
+
+
+def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    store = Store(make_url(f"sqlite:///{tmp_path / 'nested' / 'dir' / 'g.sqlite3'}"))
+    try:
+        store.init()
+        with store.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        store.close()
+    assert (tmp_path / "nested" / "dir" / "g.sqlite3").exists()
+
+
+def test_unreachable_postgres_is_a_clear_error() -> None:
+    store = Store(make_url("postgresql+psycopg://glokal:secret@127.0.0.1:1/nowhere"))
+    try:
+        with pytest.raises(DatabaseUnavailable) as caught:
+            store.current_revision()
+    finally:
+        store.close()
+    message = str(caught.value)
+    assert "cannot connect" in message and "127.0.0.1:1" in message
+    assert "secret" not in message
+    assert caught.value.where == "GLOKAL_DATABASE_URL"
