@@ -256,7 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args=list(argv) if argv is not None else None, prog_name="glokal", standalone_mode=False
         )
     except typer.TyperException as exc:  # usage errors: unknown command, bad option value
-        message = getattr(exc, "format_message", lambda: str(exc))()
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if callable(format_message) else str(exc)
         stderr.print(f"glokal: error: {message}", markup=False, soft_wrap=True)
         return int(getattr(exc, "exit_code", EXIT_USER_ERROR))
     except GlokalError as exc:
