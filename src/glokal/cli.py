@@ -6,29 +6,58 @@ exit code 2 here, at the edge; nothing below prints.
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from glokal import __version__
-from glokal.errors import GlokalError
+from glokal.errors import GlokalError, InputError, KoladaError
 from glokal.framework import parse_goal_number
 from glokal.i18n import N_, translator
-from glokal.places import parse_unit_type
+from glokal.kolada import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_RATE,
+    KoladaClient,
+    RetryPolicy,
+    SyncOptions,
+    SyncReport,
+    parse_group_ids,
+    parse_kpi_ids,
+    parse_polarity,
+    sync_kolada,
+)
+from glokal.kolada.sync import FIRST_YEAR
+from glokal.places import parse_place_id, parse_unit_type
 from glokal.publish import (
+    KOLADA_SOURCE,
     Listing,
     goals_listing,
     indicators_listing,
+    kpis_listing,
     mdgs_listing,
     places_listing,
     targets_listing,
+    write_values_csv,
+    write_values_json,
 )
 from glokal.settings import Settings, load_settings
 from glokal.store import (
@@ -40,6 +69,7 @@ from glokal.store import (
     list_places,
     list_targets,
 )
+from glokal.store.kolada import count_values, iter_values, list_kpis, set_polarity
 
 EXIT_USER_ERROR = 2
 
@@ -52,10 +82,19 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+sync_app = typer.Typer(help="Bring data from sources into the store.", no_args_is_help=True)
+app.add_typer(sync_app, name="sync")
+polarity_app = typer.Typer(help="KPI polarity: is a higher value better?", no_args_is_help=True)
+app.add_typer(polarity_app, name="polarity")
 
 
 class OutputFormat(StrEnum):
     table = "table"
+    json = "json"
+
+
+class ValuesFormat(StrEnum):
+    csv = "csv"
     json = "json"
 
 
@@ -247,6 +286,204 @@ def serve(
     store.check_ready()
     stderr.print(f"Glokal {__version__}: http://{host}:{port}/  ({store.display_url})")
     uvicorn.run(create_app(settings, store), host=host, port=port, log_level="info")
+
+
+class _RichSyncProgress:
+    """Shows a sync's progress: KPIs done, values stored, rate and time left."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+        self.values = 0
+        self.started = time.monotonic()
+
+    def phase(self, description: str, total: int | None = None) -> None:
+        if self.task is not None:
+            self.progress.stop_task(self.task)
+        self.task = self.progress.add_task(description, total=total, values=self.values, rate=0.0)
+
+    def advance(self, kpis: int, values: int) -> None:
+        self.values += values
+        rate = self.values / max(time.monotonic() - self.started, 1e-3)
+        if self.task is not None:
+            self.progress.update(self.task, advance=kpis, values=self.values, rate=rate)
+
+
+def _sync_progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("KPI · {task.fields[values]:,} values · {task.fields[rate]:,.0f} values/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=False,
+    )
+
+
+@sync_app.command("kolada")
+def sync_kolada_command(
+    base_url: Annotated[
+        str | None, typer.Option(help="Kolada v3 API (default GLOKAL_KOLADA_BASE_URL).")
+    ] = None,
+    kpi: Annotated[
+        str | None, typer.Option("--kpi", help="Only these KPIs, e.g. N00401,N00945.")
+    ] = None,
+    kpi_group: Annotated[
+        str | None, typer.Option("--kpi-group", help="Only the KPIs of these KPI groups.")
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Requests in flight at once.")
+    ] = DEFAULT_CONCURRENCY,
+    rate: Annotated[
+        float, typer.Option(min=0, help="Requests per second at most (0: no limit).")
+    ] = DEFAULT_RATE,
+    since: Annotated[
+        str | None, typer.Option(help="Only values changed since this date (YYYY-MM-DD).")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Fetch everything again.")] = False,
+    from_year: Annotated[int, typer.Option(help="First year to fetch.")] = FIRST_YEAR,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing if the store already has values.")
+    ] = False,
+    offline_ok: Annotated[
+        bool,
+        typer.Option("--offline-ok", help="If Kolada cannot be reached, say so and exit 0."),
+    ] = False,
+) -> None:
+    """Sync key figures from Kolada: by default the Agenda 2030 selection, every unit and year."""
+    settings = _settings()
+    if kpi is not None and kpi_group is not None:
+        raise InputError("give --kpi or --kpi-group, not both", where="--kpi")
+    options = SyncOptions(
+        kpis=parse_kpi_ids(kpi, where="--kpi") if kpi is not None else (),
+        kpi_groups=parse_group_ids(kpi_group, where="--kpi-group") if kpi_group else (),
+        since=_parse_date(since, where="--since") if since is not None else None,
+        full=full,
+        years=tuple(range(from_year, datetime.now(UTC).year + 1)),
+    )
+    url = (base_url or settings.kolada_base_url).rstrip("/")
+    store = Store(settings.database())
+    try:
+        if store.current_revision() is None:
+            store.init()
+        store.check_ready()
+        if if_empty:
+            with store.session() as session:
+                if count_values(session):
+                    stdout.print("Kolada: the store already has values; nothing to do.")
+                    return
+        report = asyncio.run(_run_sync(store, url, options, concurrency, rate, offline_ok))
+    finally:
+        store.close()
+    if report is None:
+        return
+    gettext = translator(settings.language)
+    what = gettext(N_("incremental")) if report.mode == "incremental" else gettext(N_("full"))
+    stdout.print(
+        f"Kolada ({what}{', ' + gettext(N_('resumed')) if report.resumed else ''}): "
+        f"{report.kpis_done} KPI, {report.values_written:,} {gettext(N_('values written'))}, "
+        f"{report.values_deleted:,} {gettext(N_('removed'))}, {report.requests} "
+        f"{gettext(N_('requests'))}, {report.seconds:.1f} s. Källa: Kolada"
+    )
+    if report.unknown_units:
+        stderr.print(
+            f"Skipped values of units not in the store: {', '.join(sorted(report.unknown_units))}"
+        )
+
+
+async def _run_sync(
+    store: Store, url: str, options: SyncOptions, concurrency: int, rate: float, offline_ok: bool
+) -> SyncReport | None:
+    if offline_ok:
+        async with KoladaClient(url, retry=RetryPolicy(attempts=1), timeout=5.0) as probe:
+            try:
+                await probe.get_json(probe.url("municipality", {"per_page": 1}))
+            except KoladaError as exc:
+                stderr.print(
+                    f"Kolada is not reachable ({exc.message}); serving what the store has.",
+                    markup=False, soft_wrap=True,
+                )  # fmt: skip
+                return None
+    async with KoladaClient(url, concurrency=concurrency, rate=rate) as client:
+        with _sync_progress() as progress:
+            return await sync_kolada(store, client, options, _RichSyncProgress(progress))
+
+
+def _parse_date(text: str, *, where: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{text!r} is not a date like 2025-01-31", where=where) from None
+
+
+@app.command()
+def values(
+    kpi: Annotated[str | None, typer.Option(help="KPI ids, e.g. N00401,N00945.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit ids, e.g. 0180,1280.")] = None,
+    year: Annotated[str | None, typer.Option(help="Years, e.g. 2023,2024.")] = None,
+    output: Annotated[
+        ValuesFormat, typer.Option("--format", "-f", help="Output: CSV or JSON.")
+    ] = ValuesFormat.csv,
+) -> None:
+    """List stored Kolada values (CSV columns: kpi,municipality,period,gender,value)."""
+    settings = _settings()
+    kpis = parse_kpi_ids(kpi, where="--kpi") if kpi is not None else None
+    units = (
+        [parse_place_id(u, where="--unit") for u in unit.split(",") if u.strip()]
+        if unit is not None
+        else None
+    )
+    years = [_parse_year(y) for y in year.split(",") if y.strip()] if year is not None else None
+    with _reading(settings) as session:
+        rows = iter_values(session, kpis, units, years)
+        if output is ValuesFormat.json:
+            write_values_json(rows, sys.stdout)
+        else:
+            write_values_csv(rows, sys.stdout)
+            stderr.print(KOLADA_SOURCE, style="dim")
+
+
+def _parse_year(text: str) -> int:
+    raw = text.strip()
+    if not (raw.isdigit() and len(raw) == 4):
+        raise InputError(f"{text!r} is not a year like 2024", where="--year")
+    return int(raw)
+
+
+@app.command()
+def kpis(
+    goal: GoalOption = None, output: FormatOption = OutputFormat.table, lang: LangOption = None
+) -> None:
+    """List the stored Kolada KPIs with the goals the Agenda 2030 selection files them under."""
+    settings = _settings()
+    number = None if goal is None else parse_goal_number(goal, where="--goal")
+    with _reading(settings) as session:
+        listing = kpis_listing(list_kpis(session, number))
+    _show(listing, output, _language(settings, lang))
+
+
+@polarity_app.command("set")
+def polarity_set(
+    kpi: Annotated[str, typer.Argument(help="KPI id, e.g. N00401.")],
+    polarity: Annotated[str, typer.Argument(help="higher, lower, neither or unknown.")],
+    note: Annotated[str, typer.Option(help="Why (shown with the KPI).")] = "",
+) -> None:
+    """Say whether a higher value of a KPI is better; your choice outranks Glokal's table."""
+    settings = _settings()
+    (kpi_id,) = parse_kpi_ids(kpi, where="KPI")
+    value = parse_polarity(polarity, where="POLARITY")
+    store = Store(settings.database())
+    try:
+        if store.current_revision() is None:
+            store.init()
+        store.check_ready()
+        with store.session() as session, session.begin():
+            set_polarity(session, kpi_id, value, note, "user", datetime.now(UTC))
+    finally:
+        store.close()
+    stdout.print(f"{kpi_id}: {value}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,9 +8,12 @@ The CLI and the web app translate these at their edge; nothing else prints them.
     ├── ConfigError          a setting is wrong (names the GLOKAL_* variable)
     ├── InputError           bad input: an option, a file, a row, a field
     │   └── NotFound         a well-formed id that does not exist
-    └── StoreError           the database cannot be used
-        ├── DatabaseUnavailable   cannot connect
-        └── SchemaNotReady        connected, but the schema is missing or out of date
+    ├── StoreError           the database cannot be used
+    │   ├── DatabaseUnavailable   cannot connect
+    │   └── SchemaNotReady        connected, but the schema is missing or out of date
+    └── KoladaError          the Kolada API could not give what was asked (names the URL)
+        ├── KoladaUnavailable     unreachable, or still failing after every retry
+        └── KoladaResponseError   an answer retrying will not fix (a 4xx), with its status
 """
 
 from __future__ import annotations
@@ -52,11 +55,34 @@ class SchemaNotReady(StoreError):
     """The database has no schema, or one older or newer than this version of Glokal."""
 
 
+class KoladaError(GlokalError):
+    """The Kolada API could not give what was asked; ``url`` names the request."""
+
+    def __init__(self, message: str, *, url: str, where: str | None = None) -> None:
+        super().__init__(message, where=where or url)
+        self.url = url
+
+
+class KoladaUnavailable(KoladaError):
+    """Kolada could not be reached, or kept failing after every retry."""
+
+
+class KoladaResponseError(KoladaError):
+    """Kolada answered with an error that retrying will not fix (a 4xx)."""
+
+    def __init__(self, message: str, *, url: str, status: int) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+
+
 __all__ = [
     "ConfigError",
     "DatabaseUnavailable",
     "GlokalError",
     "InputError",
+    "KoladaError",
+    "KoladaResponseError",
+    "KoladaUnavailable",
     "NotFound",
     "SchemaNotReady",
     "StoreError",

@@ -17,6 +17,7 @@ from glokal.framework import Goal, Indicator, MillenniumGoal, Target
 from glokal.i18n import N_ as _
 from glokal.i18n import translator
 from glokal.places import Kommungrupp, Place
+from glokal.store.kolada import StoredKpi
 
 
 @dataclass(frozen=True)
@@ -136,3 +137,31 @@ def places_listing(places: Sequence[Place], kommungrupper: Sequence[Kommungrupp]
             "kommungrupp_name_en": groups[p.kommungrupp].name_en if p.kommungrupp else None,
         },
     )
+
+
+def kpis_listing(kpis: Sequence[StoredKpi]) -> Listing:
+    def flags(kpi: StoredKpi, lang: str) -> str:
+        gettext = translator(lang)
+        notes = []
+        if kpi.discontinued_after is not None:
+            notes.append(gettext(_("discontinued after")) + f" {kpi.discontinued_after}")
+        if kpi.missing:
+            notes.append(gettext(_("no longer in Kolada")))
+        return ", ".join(notes)
+
+    return Listing(
+        title=_("Kolada key figures"),
+        columns=[
+            Column(_("KPI"), lambda k, _lang: k.id, no_wrap=True, style="bold"),
+            Column(_("Title"), lambda k, _lang: k.title),
+            Column(_("Goals"), lambda k, _lang: ", ".join(map(str, k.goals)), no_wrap=True),
+            Column(_("Type"), lambda k, _lang: k.municipality_type, no_wrap=True),
+            Column(_("Better when"), lambda k, lang: translator(lang)(k.polarity), no_wrap=True),
+            Column(_("Note"), flags),
+        ],
+        records=kpis,
+    )
+
+
+# Polarity words, marked for translation.
+_POLARITY_WORDS = (_("higher"), _("lower"), _("neither"), _("unknown"))

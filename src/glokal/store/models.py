@@ -7,7 +7,21 @@ Row classes stay inside the store: queries hand out the typed records of ``frame
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, MetaData, String, Text
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints, so migrations can refer to them on every backend.
@@ -103,3 +117,128 @@ class PlaceRow(Base):
     region: Mapped[str | None] = mapped_column(ForeignKey("place.id"))
     kommungrupp: Mapped[str | None] = mapped_column(ForeignKey("kommungrupp.code"))
     source: Mapped[str] = mapped_column(Text)
+
+
+# -- Kolada ---------------------------------------------------------------------------------
+
+
+class KoladaKpiRow(Base):
+    """A Kolada KPI's metadata as last fetched; ``missing_since`` once /kpi stops listing it."""
+
+    __tablename__ = "kolada_kpi"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    is_divided_by_gender: Mapped[bool] = mapped_column(Boolean)
+    municipality_type: Mapped[str] = mapped_column(String(1))
+    auspice: Mapped[str | None] = mapped_column(String(4))
+    operating_area: Mapped[str | None] = mapped_column(Text)
+    perspective: Mapped[str | None] = mapped_column(Text)
+    publication_date: Mapped[str | None] = mapped_column(String(10))
+    prel_publication_date: Mapped[str | None] = mapped_column(String(10))
+    publ_period: Mapped[str | None] = mapped_column(String(16))
+    has_ou_data: Mapped[bool] = mapped_column(Boolean)
+    discontinued_after: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    missing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KoladaGroupRow(Base):
+    """A Kolada municipality group or KPI group (``kind`` "municipality" or "kpi")."""
+
+    __tablename__ = "kolada_group"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KoladaGroupMemberRow(Base):
+    __tablename__ = "kolada_group_member"
+
+    group_id: Mapped[str] = mapped_column(
+        ForeignKey("kolada_group.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    member_title: Mapped[str] = mapped_column(Text)
+
+
+class KpiGoalRow(Base):
+    """The Agenda 2030 selection: which goal RKA files a KPI under, per unit type and group.
+
+    ``first_seen``/``last_seen`` are fetch dates; ``removed_on`` is set when a refresh no longer
+    finds the KPI in the group (RKA revises the selection yearly).
+    """
+
+    __tablename__ = "kpi_goal"
+
+    kpi: Mapped[str] = mapped_column(String(16), primary_key=True)
+    group_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    goal: Mapped[int] = mapped_column(ForeignKey("goal.number"), index=True)
+    unit_type: Mapped[str | None] = mapped_column(String(1))
+    first_seen: Mapped[date] = mapped_column(Date)
+    last_seen: Mapped[date] = mapped_column(Date)
+    removed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class KoladaValueRow(Base):
+    """One stored Kolada value (Källa: Kolada). ``value`` None is a genuine missing value."""
+
+    __tablename__ = "kolada_value"
+
+    kpi: Mapped[str] = mapped_column(String(16), primary_key=True)
+    municipality: Mapped[str] = mapped_column(ForeignKey("place.id"), primary_key=True)
+    period: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gender: Mapped[str] = mapped_column(String(1), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    count: Mapped[int] = mapped_column(Integer)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KpiPolarityRow(Base):
+    """Whether a higher value of a KPI is better: higher, lower, neither or unknown."""
+
+    __tablename__ = "kpi_polarity"
+    __table_args__ = (
+        CheckConstraint("polarity IN ('higher', 'lower', 'neither', 'unknown')", name="polarity"),
+    )
+
+    kpi: Mapped[str] = mapped_column(String(16), primary_key=True)
+    polarity: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(16))  # "glokal" (bundled) or "user"
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KoladaSyncRunRow(Base):
+    """One run of `glokal sync kolada`: what it fetched, and how far it got."""
+
+    __tablename__ = "kolada_sync_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mode: Mapped[str] = mapped_column(String(16))  # "full" or "incremental"
+    selection: Mapped[str] = mapped_column(Text)  # canonical description of the KPI selection
+    base_url: Mapped[str] = mapped_column(Text)
+    from_date: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # running, done
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    values_written: Mapped[int] = mapped_column(Integer, default=0)
+    values_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    changed_kpis: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class KoladaSyncCheckpointRow(Base):
+    """A KPI whose values a run has committed; a rerun of that run skips it."""
+
+    __tablename__ = "kolada_sync_checkpoint"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("kolada_sync_run.id", ondelete="CASCADE"), primary_key=True
+    )
+    kpi: Mapped[str] = mapped_column(String(16), primary_key=True)
+    values_written: Mapped[int] = mapped_column(Integer)
+    done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,255 @@
+"""An async client for the Kolada v3 API (https://api.kolada.se/v3), built on httpx.
+
+Polite by default (bounded concurrency, a request rate), patient with a flaky network
+(exponential back-off with jitter on 429, 5xx, timeouts, dropped connections and broken JSON,
+honouring Retry-After) and clear when retrying cannot help (a 4xx names the URL).
+
+    async with KoladaClient("https://api.kolada.se/v3") as kolada:
+        kpis = await kolada.kpis(["N00401", "N00945"])
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from glokal.errors import KoladaResponseError, KoladaUnavailable
+from glokal.kolada.plan import chunked
+
+DEFAULT_BASE_URL = "https://api.kolada.se/v3"
+MAX_IDS_PER_SEGMENT = 25
+PER_PAGE = 5000
+DEFAULT_CONCURRENCY = 4
+DEFAULT_RATE = 5.0  # requests per second; Kolada documents no limit, clients keep to about 5
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry: full-jitter exponential back-off.
+
+    Attempt n (0-based) waits a random time up to ``min(backoff_max, backoff_base * 2**n)``,
+    or what Retry-After asks (capped at ``retry_after_max``).
+    """
+
+    attempts: int = 6
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    retry_after_max: float = 120.0
+    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.retry_after_max)
+        return self.rng.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class _RateLimiter:
+    """Spaces request starts at least 1/rate seconds apart (rate <= 0: no limit)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        async with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+class KoladaClient:
+    """The Kolada v3 API. Use as an async context manager; ``requests`` counts HTTP requests."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        rate: float = DEFAULT_RATE,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.concurrency = max(1, concurrency)
+        self.retry = retry or RetryPolicy()
+        self.requests = 0
+        self._limiter = _RateLimiter(rate)
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self._http = httpx.AsyncClient(
+            timeout=timeout,
+            transport=transport,
+            limits=httpx.Limits(max_connections=self.concurrency * 2),
+            headers={"Accept": "application/json", "User-Agent": "glokal (Agenda 2030 follow-up)"},
+        )
+
+    async def __aenter__(self) -> KoladaClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- the one place that does HTTP -----------------------------------------------------
+
+    async def get_json(self, url: str) -> dict[str, Any]:
+        """GET ``url`` (absolute) and return its JSON envelope, retrying what can be retried."""
+        last_problem = ""
+        for attempt in range(self.retry.attempts):
+            retry_after: float | None = None
+            async with self._slots:
+                await self._limiter.wait()
+                self.requests += 1
+                try:
+                    response = await self._http.get(url)
+                    body = await response.aread()
+                except (httpx.TimeoutException, httpx.TransportError) as exc:
+                    last_problem = (
+                        f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                    )
+                    response = None
+            if response is not None:
+                status = response.status_code
+                if status == 200:
+                    try:
+                        envelope = json.loads(body)
+                    except ValueError:
+                        last_problem = f"malformed JSON ({len(body)} bytes)"
+                    else:
+                        if isinstance(envelope, dict) and isinstance(envelope.get("values"), list):
+                            return envelope
+                        last_problem = "a JSON answer without 'values'"
+                elif status in RETRY_STATUSES:
+                    last_problem = f"HTTP {status}"
+                    if status == 429:
+                        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                else:
+                    raise KoladaResponseError(
+                        f"Kolada answered HTTP {status} for {url}: {_excerpt(body)}",
+                        url=url,
+                        status=status,
+                    )
+            if attempt + 1 < self.retry.attempts:
+                await asyncio.sleep(self.retry.delay(attempt, retry_after))
+        raise KoladaUnavailable(
+            f"Kolada did not answer {url} after {self.retry.attempts} attempts "
+            f"(last: {last_problem})",
+            url=url,
+        )
+
+    # -- paging ---------------------------------------------------------------------------
+
+    def url(self, path: str, params: dict[str, Any] | None = None) -> str:
+        query = {"per_page": PER_PAGE, **(params or {})}
+        return str(httpx.URL(f"{self.base_url}/{path.lstrip('/')}", params=query))
+
+    async def pages(
+        self, path: str, params: dict[str, Any] | None = None
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Each page's ``values``, following ``next_url`` (absolute or relative) to the end."""
+        url: str | None = self.url(path, params)
+        seen: set[str] = set()
+        while url:
+            if url in seen:  # a server that points back at a page would loop forever
+                raise KoladaUnavailable(f"Kolada's paging loops at {url}", url=url)
+            seen.add(url)
+            envelope = await self.get_json(url)
+            yield envelope["values"]
+            next_url = envelope.get("next_url")
+            url = str(httpx.URL(url).join(next_url)) if next_url else None
+
+    async def collect(
+        self, path: str, params: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        values: list[dict[str, Any]] = []
+        async for page in self.pages(path, params):
+            values.extend(page)
+        return values
+
+    async def _by_ids(self, endpoint: str, ids: Sequence[str] | None) -> list[dict[str, Any]]:
+        if ids is None:
+            return await self.collect(endpoint)
+        batches = await asyncio.gather(
+            *(self.collect(f"{endpoint}/{','.join(c)}") for c in chunked(ids, MAX_IDS_PER_SEGMENT))
+        )
+        return [item for batch in batches for item in batch]
+
+    # -- metadata -------------------------------------------------------------------------
+
+    async def kpis(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        return await self._by_ids("kpi", ids)
+
+    async def kpi_groups(
+        self, ids: Sequence[str] | None = None, *, title: str | None = None
+    ) -> list[dict[str, Any]]:
+        if title is not None:
+            return await self.collect("kpi_groups", {"title": title})
+        return await self._by_ids("kpi_groups", ids)
+
+    async def municipalities(self) -> list[dict[str, Any]]:
+        return await self.collect("municipality")
+
+    async def municipality_groups(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        return await self._by_ids("municipality_groups", ids)
+
+    # -- data -----------------------------------------------------------------------------
+
+    async def data(
+        self, kpis: Sequence[str], years: Sequence[int], *, from_date: date | None = None
+    ) -> list[dict[str, Any]]:
+        """Data items for the KPIs and years, every unit; split into ≤ 25 ids per segment."""
+        params = {"from_date": from_date.isoformat()} if from_date else None
+        requests = [
+            self.collect(
+                f"data/kpi/{','.join(kpi_chunk)}/year/{','.join(map(str, year_chunk))}", params
+            )
+            for kpi_chunk in chunked(kpis, MAX_IDS_PER_SEGMENT)
+            for year_chunk in chunked(years, MAX_IDS_PER_SEGMENT)
+        ]
+        batches = await asyncio.gather(*requests)
+        return [item for batch in batches for item in batch]
+
+
+def _excerpt(body: bytes, limit: int = 200) -> str:
+    text = body.decode("utf-8", "replace").strip().replace("\n", " ")
+    return text[:limit] + ("…" if len(text) > limit else "") if text else "(empty body)"

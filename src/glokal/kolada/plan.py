@@ -1,0 +1,121 @@
+"""Pure parts of the Kolada sync: chunking, the selection, and turning answers into cells.
+
+No I/O here: everything takes plain data and returns plain data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from glokal.store.kolada import ValueCell
+
+T = TypeVar("T")
+AGENDA_TITLE = re.compile(r"agenda\s*2030", re.IGNORECASE)
+GOAL_IN_TITLE = re.compile(r"\bm[åa]l\s*(\d{1,2})\b", re.IGNORECASE)
+DISCONTINUED = re.compile(r"\(-\s*(\d{4})\)\s*$")
+GENDERS = frozenset({"T", "K", "M"})
+
+
+def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class AgendaGroup:
+    """A Kolada KPI group of the Agenda 2030 selection: its goal, unit type and KPIs."""
+
+    id: str
+    title: str
+    goal: int
+    unit_type: str | None
+    kpis: tuple[str, ...]
+
+
+def agenda_groups(kpi_groups: Iterable[dict[str, Any]]) -> list[AgendaGroup]:
+    """The KPI groups whose titles name Agenda 2030 and a goal ("… Mål 13 …")."""
+    found = []
+    for group in kpi_groups:
+        title = group.get("title") or ""
+        if not AGENDA_TITLE.search(title):
+            continue
+        goal = GOAL_IN_TITLE.search(title)
+        if goal is None or not 1 <= int(goal[1]) <= 17:
+            continue
+        lowered = title.lower()
+        unit_type = "K" if "kommun" in lowered else "L" if "region" in lowered else None
+        members = tuple(m["member_id"] for m in group.get("members") or [])
+        found.append(AgendaGroup(group["id"], title, int(goal[1]), unit_type, members))
+    return sorted(found, key=lambda g: (g.goal, g.unit_type or "", g.id))
+
+
+def selection_kpis(groups: Iterable[AgendaGroup]) -> list[str]:
+    return sorted({kpi for group in groups for kpi in group.kpis})
+
+
+def kpi_row(item: dict[str, Any]) -> dict[str, Any]:
+    """A /kpi item as the columns of the kolada_kpi table (fetched_at added by the caller)."""
+    title = item.get("title") or ""
+    discontinued = DISCONTINUED.search(title)
+    return {
+        "id": item["id"],
+        "title": title,
+        "description": item.get("description") or "",
+        "is_divided_by_gender": bool(item.get("is_divided_by_gender")),
+        "municipality_type": item.get("municipality_type") or "A",
+        "auspice": item.get("auspice"),
+        "operating_area": item.get("operating_area"),
+        "perspective": item.get("perspective"),
+        "publication_date": item.get("publication_date"),
+        "prel_publication_date": item.get("prel_publication_date"),
+        "publ_period": None if item.get("publ_period") is None else str(item["publ_period"]),
+        "has_ou_data": bool(item.get("has_ou_data")),
+        "discontinued_after": int(discontinued[1]) if discontinued else None,
+        "missing_since": None,
+    }
+
+
+@dataclass
+class ParsedData:
+    """Cells to store, keys to delete, and what was skipped, from a list of data items."""
+
+    cells: list[ValueCell] = field(default_factory=list)
+    deleted: list[tuple[str, str, int, str]] = field(default_factory=list)
+    empty: list[tuple[str, str, int, str]] = field(default_factory=list)
+    unknown_units: set[str] = field(default_factory=set)
+
+
+def parse_data(items: Iterable[dict[str, Any]], known_units: set[str]) -> ParsedData:
+    """Split Kolada data items into live cells, deleted keys and empty cells.
+
+    An empty cell (``value`` null and ``count`` 0) is not a value; a null with count ≥ 1 is a
+    genuine missing value and is kept. ``isdeleted`` marks a value Kolada has removed. Units
+    the store does not know (group ids, new units) are skipped and reported.
+    """
+    parsed = ParsedData()
+    for item in items:
+        unit = item["municipality"]
+        if unit not in known_units:
+            parsed.unknown_units.add(unit)
+            continue
+        kpi, period = item["kpi"], int(item["period"])
+        for cell in item.get("values") or []:
+            gender = cell.get("gender") or "T"
+            if gender not in GENDERS:
+                continue
+            key = (kpi, unit, period, gender)
+            if cell.get("isdeleted"):
+                parsed.deleted.append(key)
+                continue
+            count = int(cell.get("count") or 0)
+            value = cell.get("value")
+            if value is None and count == 0:
+                parsed.empty.append(key)
+                continue
+            parsed.cells.append(
+                ValueCell(kpi, unit, period, gender, None if value is None else float(value), count)
+            )
+    return parsed

@@ -1,0 +1,367 @@
+"""The Kolada sync engine: metadata and values from the API into the store.
+
+A full sync fetches each KPI of the selection for every unit and year and commits it together
+with a checkpoint, so a stop at any moment loses only the KPIs in flight; the next run picks the
+unfinished run up and fetches only the KPIs it lacks. Once a full sync has finished, later runs
+are incremental: Kolada's ``from_date`` returns only what changed since the last run started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
+
+from glokal.errors import InputError
+from glokal.kolada.client import KoladaClient
+from glokal.kolada.plan import agenda_groups, kpi_row, parse_data, selection_kpis
+from glokal.kolada.polarity import bundled_polarity
+from glokal.store import Store
+from glokal.store.kolada import (
+    checkpoint_kpi,
+    checkpointed_kpis,
+    delete_values,
+    ever_checkpointed_kpis,
+    finish_run,
+    flag_missing_kpis,
+    known_place_ids,
+    kpi_metadata_age,
+    last_finished_run,
+    load_bundled_polarity,
+    record_agenda_selection,
+    replace_groups,
+    replace_kpi_values,
+    start_run,
+    unfinished_run,
+    upsert_kpis,
+    upsert_values,
+)
+from glokal.store.models import PlaceRow
+
+AGENDA_SELECTION = "agenda2030"
+FIRST_YEAR = 1990
+METADATA_MAX_AGE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """What to sync. Without ``kpis`` or ``kpi_groups``: the Agenda 2030 selection."""
+
+    kpis: tuple[str, ...] = ()
+    kpi_groups: tuple[str, ...] = ()
+    since: date | None = None
+    full: bool = False
+    years: tuple[int, ...] = ()  # default: FIRST_YEAR up to this year
+
+    @property
+    def selection(self) -> str:
+        if self.kpis:
+            return "kpi:" + ",".join(sorted(self.kpis))
+        if self.kpi_groups:
+            return "kpi_group:" + ",".join(sorted(self.kpi_groups))
+        return AGENDA_SELECTION
+
+
+@dataclass
+class SyncReport:
+    mode: str = "full"
+    run_id: int = 0
+    resumed: bool = False
+    from_date: date | None = None
+    kpis_total: int = 0
+    kpis_skipped: int = 0
+    kpis_done: int = 0
+    values_written: int = 0
+    values_deleted: int = 0
+    requests: int = 0
+    changed_kpis: list[str] = field(default_factory=list)
+    unknown_units: set[str] = field(default_factory=set)
+    seconds: float = 0.0
+
+
+class SyncProgress(Protocol):
+    """What the sync tells whoever shows progress (the CLI draws it with Rich)."""
+
+    def phase(self, description: str, total: int | None = None) -> None: ...
+
+    def advance(self, kpis: int, values: int) -> None: ...
+
+
+class _Silent:
+    def phase(self, description: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, kpis: int, values: int) -> None:
+        pass
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_kpi_ids(text: str, *, where: str) -> tuple[str, ...]:
+    """ "N00401,N00945" → ("N00401", "N00945"); rejects anything that is not a Kolada KPI id."""
+    ids = tuple(part.strip().upper() for part in text.split(",") if part.strip())
+    bad = [i for i in ids if not (len(i) == 6 and i[0] in "NU" and i[1:].isdigit())]
+    if not ids or bad:
+        raise InputError(
+            f"{', '.join(bad) or repr(text)} is not a Kolada KPI id like N00401 or U01411",
+            where=where,
+        )
+    return ids
+
+
+def parse_group_ids(text: str, *, where: str) -> tuple[str, ...]:
+    ids = tuple(part.strip() for part in text.split(",") if part.strip())
+    bad = [i for i in ids if not (i[:1] == "G" and len(i) > 1)]
+    if not ids or bad:
+        raise InputError(
+            f"{', '.join(bad) or repr(text)} is not a Kolada group id like G2KPI150159",
+            where=where,
+        )
+    return ids
+
+
+class KoladaSync:
+    """Runs one sync of a selection: metadata first, then values (full, resumed or incremental)."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: KoladaClient,
+        options: SyncOptions,
+        progress: SyncProgress | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.options = options
+        self.progress: SyncProgress = progress or _Silent()
+        self.clock = clock
+        self.report = SyncReport()
+        self._write_lock = asyncio.Lock()
+
+    async def run(self) -> SyncReport:
+        started = time.perf_counter()
+        now = self.clock()
+        years = self.options.years or tuple(range(FIRST_YEAR, now.year + 1))
+        selection = self.options.selection
+        with self.store.session() as session:
+            resumable = unfinished_run(session, selection)
+            previous = last_finished_run(session, selection)
+            metadata_fetched = kpi_metadata_age(session)
+        fresh_metadata = (
+            metadata_fetched is not None
+            and now - metadata_fetched.replace(tzinfo=metadata_fetched.tzinfo or UTC)
+            < METADATA_MAX_AGE
+        )
+        incremental = not self.options.full and (
+            self.options.since is not None or (resumable is None and previous is not None)
+        )
+        self.progress.phase("Kolada: metadata")
+        kpis = await self._metadata(now, refresh_all=not (incremental and fresh_metadata))
+        self.report.kpis_total = len(kpis)
+        if incremental:
+            from_date = self.options.since or (
+                previous.started_at.date() if previous is not None else None
+            )
+            with self.store.session() as session:
+                fetched_before = ever_checkpointed_kpis(session)
+            new = [k for k in kpis if k not in fetched_before]
+            if new and self.options.since is None:
+                # KPIs that joined the selection since the last run: fetch them whole first.
+                await self._full(new, years, None, now)
+                kpis = [k for k in kpis if k in fetched_before]
+            await self._incremental(kpis, years, from_date, now)
+        else:
+            await self._full(kpis, years, resumable, now)
+        self.report.requests = self.client.requests
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    # -- metadata -------------------------------------------------------------------------
+
+    async def _metadata(self, now: datetime, *, refresh_all: bool) -> list[str]:
+        """Fetch what the selection needs; returns the selected KPI ids."""
+        client = self.client
+        units: list[dict[str, Any]] = []
+        municipality_groups: list[dict[str, Any]] = []
+        if refresh_all:
+            units, municipality_groups = await asyncio.gather(
+                client.municipalities(), client.municipality_groups()
+            )
+        if self.options.kpis:
+            kpi_groups: list[dict[str, Any]] = []
+            wanted = list(self.options.kpis)
+        elif self.options.kpi_groups:
+            kpi_groups = await client.kpi_groups(list(self.options.kpi_groups))
+            found = {g["id"] for g in kpi_groups}
+            missing = [g for g in self.options.kpi_groups if g not in found]
+            if missing:
+                raise InputError(
+                    f"Kolada has no KPI group {', '.join(missing)}", where="--kpi-group"
+                )
+            wanted = sorted({m["member_id"] for g in kpi_groups for m in g.get("members") or []})
+        else:
+            kpi_groups = await client.kpi_groups(title="agenda")
+            agenda = agenda_groups(kpi_groups)
+            if not agenda:
+                raise InputError(
+                    f"Kolada at {client.base_url} has no KPI groups titled 'Agenda 2030 … Mål N'",
+                    where="--base-url",
+                )
+            kpi_groups = [g for g in kpi_groups if g["id"] in {a.id for a in agenda}]
+            wanted = selection_kpis(agenda)
+        kpi_items = await client.kpis(wanted) if wanted else []
+        returned = {item["id"] for item in kpi_items}
+        unknown = [k for k in wanted if k not in returned]
+        if self.options.kpis and unknown:
+            raise InputError(f"Kolada has no KPI {', '.join(unknown)}", where="--kpi")
+
+        def write() -> None:
+            with self.store.session() as session, session.begin():
+                if units:
+                    self._add_unknown_units(session, units, now)
+                if municipality_groups:
+                    replace_groups(session, "municipality", municipality_groups, now)
+                replace_groups(session, "kpi", kpi_groups, now)
+                upsert_kpis(session, [{**kpi_row(item), "fetched_at": now} for item in kpi_items])
+                flag_missing_kpis(session, unknown, now)
+                if not self.options.kpis and not self.options.kpi_groups:
+                    agenda = agenda_groups(kpi_groups)
+                    record_agenda_selection(
+                        session,
+                        [(k, g.id, g.goal, g.unit_type) for g in agenda for k in g.kpis],
+                        now.date(),
+                    )
+                load_bundled_polarity(session, bundled_polarity(), now)
+
+        await asyncio.to_thread(write)
+        return sorted(returned)
+
+    def _add_unknown_units(
+        self, session: Any, units: Sequence[dict[str, Any]], now: datetime
+    ) -> None:
+        """Kolada units the bundled places lack (a new kommun, say) are added from Kolada."""
+        known = known_place_ids(session)
+        for unit in units:
+            if unit["id"] not in known and unit.get("type") in ("K", "L"):
+                session.add(
+                    PlaceRow(
+                        id=unit["id"], name=unit["title"], type=unit["type"], county=None,
+                        region=None, kommungrupp=None,
+                        source=f"Kolada /municipality, fetched {now.date().isoformat()}",
+                    )
+                )  # fmt: skip
+
+    # -- values ---------------------------------------------------------------------------
+
+    async def _full(
+        self, kpis: list[str], years: Sequence[int], resumable: Any, now: datetime
+    ) -> None:
+        def begin() -> tuple[int, set[str], set[str]]:
+            with self.store.session() as session, session.begin():
+                if resumable is not None:
+                    run_id = resumable.id
+                    done = checkpointed_kpis(session, run_id)
+                else:
+                    run = start_run(
+                        session, "full", self.options.selection, self.client.base_url, None, now
+                    )
+                    run_id, done = run.id, set()
+                return run_id, done, known_place_ids(session)
+
+        run_id, done, units = await asyncio.to_thread(begin)
+        self.report.mode = "full"
+        self.report.run_id = run_id
+        self.report.resumed = resumable is not None
+        todo = [k for k in kpis if k not in done]
+        self.report.kpis_skipped = len(kpis) - len(todo)
+        self.progress.phase("Kolada: values", total=len(kpis))
+        self.progress.advance(self.report.kpis_skipped, 0)
+
+        async def one(kpi: str) -> None:
+            requests_before = self.client.requests
+            items = await self.client.data([kpi], years)
+            parsed = parse_data(items, units)
+            self.report.unknown_units |= parsed.unknown_units
+            fetched_at = self.clock()
+
+            def write() -> int:
+                with self.store.session() as session, session.begin():
+                    written = replace_kpi_values(session, kpi, parsed.cells, fetched_at)
+                    checkpoint_kpi(
+                        session, run_id, kpi, written, self.client.requests - requests_before,
+                        fetched_at,
+                    )  # fmt: skip
+                return written
+
+            async with self._write_lock:  # one writer at a time (SQLite has one anyway)
+                written = await asyncio.to_thread(write)
+            self.report.kpis_done += 1
+            self.report.values_written += written
+            self.progress.advance(1, written)
+
+        # A bounded set of KPIs in flight: the client bounds requests, this bounds memory.
+        in_flight = asyncio.Semaphore(self.client.concurrency * 2)
+
+        async def bounded(kpi: str) -> None:
+            async with in_flight:
+                await one(kpi)
+
+        await asyncio.gather(*(bounded(k) for k in todo))
+
+        def finish() -> None:
+            with self.store.session() as session, session.begin():
+                finish_run(session, run_id, self.clock())
+
+        await asyncio.to_thread(finish)
+
+    async def _incremental(
+        self, kpis: list[str], years: Sequence[int], from_date: date | None, now: datetime
+    ) -> None:
+        self.report.mode = "incremental"
+        self.report.from_date = from_date
+        self.progress.phase("Kolada: changes", total=len(kpis))
+        items = await self.client.data(kpis, years, from_date=from_date)
+        fetched_at = self.clock()
+
+        def write() -> tuple[int, list[str], int, int]:
+            with self.store.session() as session, session.begin():
+                parsed = parse_data(items, known_place_ids(session))
+                self.report.unknown_units |= parsed.unknown_units
+                run = start_run(
+                    session, "incremental", self.options.selection, self.client.base_url,
+                    from_date, now,
+                )  # fmt: skip
+                written = upsert_values(session, parsed.cells, fetched_at)
+                deleted = delete_values(session, parsed.deleted + parsed.empty)
+                changed = sorted(
+                    {c.kpi for c in parsed.cells} | {k[0] for k in parsed.deleted + parsed.empty}
+                )
+                finish_run(
+                    session, run.id, self.clock(), requests=self.client.requests,
+                    values_written=written, values_deleted=deleted, changed_kpis=changed,
+                )  # fmt: skip
+                return run.id, changed, written, deleted
+
+        run_id, changed, written, deleted = await asyncio.to_thread(write)
+        self.report.run_id = run_id
+        self.report.changed_kpis = changed
+        self.report.values_written = written
+        self.report.values_deleted = deleted
+        self.report.kpis_done = len(kpis)
+        self.progress.advance(len(kpis), written)
+
+
+async def sync_kolada(
+    store: Store,
+    client: KoladaClient,
+    options: SyncOptions,
+    progress: SyncProgress | None = None,
+) -> SyncReport:
+    """Run one sync; see KoladaSync."""
+    return await KoladaSync(store, client, options, progress).run()

@@ -1,0 +1,444 @@
+"""SQL for what the Kolada sync writes and what its readers ask: KPIs, groups, the Agenda 2030
+selection, values, polarity and the sync runs with their per-KPI checkpoints.
+
+Every function takes a Session; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, func, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from glokal.store.models import (
+    KoladaGroupMemberRow,
+    KoladaGroupRow,
+    KoladaKpiRow,
+    KoladaSyncCheckpointRow,
+    KoladaSyncRunRow,
+    KoladaValueRow,
+    KpiGoalRow,
+    KpiPolarityRow,
+    PlaceRow,
+)
+
+POLARITIES = ("higher", "lower", "neither", "unknown")
+# Rows per INSERT statement: large batches, below SQLite's 32 766 bound parameters.
+INSERT_BATCH = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCell:
+    """One Kolada value: a KPI, a unit, a year and a gender (T, K or M)."""
+
+    kpi: str
+    municipality: str
+    period: int
+    gender: str
+    value: float | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKpi:
+    id: str
+    title: str
+    municipality_type: str
+    is_divided_by_gender: bool
+    goals: tuple[int, ...]
+    polarity: str
+    discontinued_after: int | None
+    missing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRun:
+    id: int
+    mode: str
+    selection: str
+    base_url: str
+    from_date: date | None
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    requests: int
+    values_written: int
+    values_deleted: int
+
+
+def _upsert(session: Session, table: Any, rows: Sequence[dict[str, Any]], keys: list[str]) -> None:
+    """INSERT … ON CONFLICT DO UPDATE, in the dialect of the session's database."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    columns = [c for c in rows[0] if c not in keys]
+    for start in range(0, len(rows), INSERT_BATCH):
+        statement = make_insert(table).values(rows[start : start + INSERT_BATCH])
+        if columns:
+            statement = statement.on_conflict_do_update(
+                index_elements=keys, set_={c: statement.excluded[c] for c in columns}
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=keys)
+        session.execute(statement)
+
+
+# -- metadata -------------------------------------------------------------------------------
+
+
+def upsert_kpis(session: Session, kpis: Sequence[dict[str, Any]]) -> None:
+    """Store KPI metadata (rows shaped like KoladaKpiRow's columns)."""
+    _upsert(session, KoladaKpiRow.__table__, kpis, ["id"])
+
+
+def flag_missing_kpis(session: Session, ids: Sequence[str], now: datetime) -> int:
+    """Flag stored KPIs that Kolada no longer lists; their values are kept."""
+    if not ids:
+        return 0
+    result = session.execute(
+        update(KoladaKpiRow)
+        .where(KoladaKpiRow.id.in_(ids), KoladaKpiRow.missing_since.is_(None))
+        .values(missing_since=now)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def known_kpi_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(KoladaKpiRow.id)))
+
+
+def kpi_metadata_age(session: Session) -> datetime | None:
+    """When KPI metadata was last fetched (the oldest fetch among stored KPIs)."""
+    return session.scalar(select(func.min(KoladaKpiRow.fetched_at)))
+
+
+def replace_groups(
+    session: Session, kind: str, groups: Sequence[dict[str, Any]], now: datetime
+) -> None:
+    """Store groups with their members, replacing the members each group had before."""
+    if not groups:
+        return
+    ids = [g["id"] for g in groups]
+    _upsert(
+        session,
+        KoladaGroupRow.__table__,
+        [{"id": g["id"], "kind": kind, "title": g["title"], "fetched_at": now} for g in groups],
+        ["id"],
+    )
+    for start in range(0, len(ids), 500):
+        session.execute(
+            delete(KoladaGroupMemberRow).where(
+                KoladaGroupMemberRow.group_id.in_(ids[start : start + 500])
+            )
+        )
+    members = {
+        (g["id"], m["member_id"]): {
+            "group_id": g["id"],
+            "member_id": m["member_id"],
+            "member_title": m.get("member_title") or "",
+        }
+        for g in groups
+        for m in g.get("members") or []
+    }
+    rows = list(members.values())
+    for start in range(0, len(rows), INSERT_BATCH):
+        session.execute(insert(KoladaGroupMemberRow), rows[start : start + INSERT_BATCH])
+
+
+def group_members(session: Session, group_ids: Sequence[str]) -> dict[str, list[str]]:
+    rows = session.execute(
+        select(KoladaGroupMemberRow.group_id, KoladaGroupMemberRow.member_id)
+        .where(KoladaGroupMemberRow.group_id.in_(group_ids))
+        .order_by(KoladaGroupMemberRow.group_id, KoladaGroupMemberRow.member_id)
+    )
+    found: dict[str, list[str]] = {g: [] for g in group_ids}
+    for group_id, member_id in rows:
+        found[group_id].append(member_id)
+    return found
+
+
+def stored_group_ids(session: Session, kind: str) -> set[str]:
+    return set(session.scalars(select(KoladaGroupRow.id).where(KoladaGroupRow.kind == kind)))
+
+
+def record_agenda_selection(
+    session: Session, mapping: Sequence[tuple[str, str, int, str | None]], today: date
+) -> tuple[int, int]:
+    """Store the KPI→goal mapping fetched today as (kpi, group id, goal, unit type) tuples.
+
+    Pairs seen before get ``last_seen`` today; new pairs are added; pairs that have left the
+    selection get ``removed_on`` today. Returns (added, removed).
+    """
+    current = {(kpi, group): (goal, unit_type) for kpi, group, goal, unit_type in mapping}
+    stored = {(r.kpi, r.group_id): r for r in session.scalars(select(KpiGoalRow))}
+    added = removed = 0
+    for key, (goal, unit_type) in current.items():
+        row = stored.get(key)
+        if row is None:
+            session.add(
+                KpiGoalRow(
+                    kpi=key[0], group_id=key[1], goal=goal, unit_type=unit_type,
+                    first_seen=today, last_seen=today, removed_on=None,
+                )
+            )  # fmt: skip
+            added += 1
+        else:
+            row.goal, row.unit_type, row.last_seen, row.removed_on = goal, unit_type, today, None
+    for key, row in stored.items():
+        if key not in current and row.removed_on is None:
+            row.removed_on = today
+            removed += 1
+    session.flush()
+    return added, removed
+
+
+# -- values ---------------------------------------------------------------------------------
+
+
+def known_place_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(PlaceRow.id)))
+
+
+def replace_kpi_values(
+    session: Session, kpi: str, cells: Sequence[ValueCell], fetched_at: datetime
+) -> int:
+    """Make the stored values of ``kpi`` exactly ``cells`` (a full fetch of the KPI)."""
+    session.execute(delete(KoladaValueRow).where(KoladaValueRow.kpi == kpi))
+    rows = [
+        {
+            "kpi": c.kpi, "municipality": c.municipality, "period": c.period,
+            "gender": c.gender, "value": c.value, "count": c.count, "fetched_at": fetched_at,
+        }
+        for c in cells
+    ]  # fmt: skip
+    for start in range(0, len(rows), INSERT_BATCH):
+        session.execute(insert(KoladaValueRow).values(rows[start : start + INSERT_BATCH]))
+    return len(rows)
+
+
+def upsert_values(session: Session, cells: Sequence[ValueCell], fetched_at: datetime) -> int:
+    rows = [
+        {
+            "kpi": c.kpi, "municipality": c.municipality, "period": c.period,
+            "gender": c.gender, "value": c.value, "count": c.count, "fetched_at": fetched_at,
+        }
+        for c in cells
+    ]  # fmt: skip
+    _upsert(session, KoladaValueRow.__table__, rows, ["kpi", "municipality", "period", "gender"])
+    return len(rows)
+
+
+def delete_values(session: Session, keys: Sequence[tuple[str, str, int, str]]) -> int:
+    """Remove values by (kpi, municipality, period, gender); returns how many were stored."""
+    deleted = 0
+    columns = tuple_(
+        KoladaValueRow.kpi, KoladaValueRow.municipality, KoladaValueRow.period,
+        KoladaValueRow.gender,
+    )  # fmt: skip
+    for start in range(0, len(keys), 500):
+        result = session.execute(
+            delete(KoladaValueRow).where(columns.in_(keys[start : start + 500]))
+        )
+        deleted += result.rowcount or 0  # type: ignore[attr-defined]
+    return deleted
+
+
+def count_values(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(KoladaValueRow)) or 0
+
+
+def _values_query(
+    kpis: Sequence[str] | None, units: Sequence[str] | None, years: Sequence[int] | None
+) -> Select[str, str, int, str, float | None]:
+    query = select(
+        KoladaValueRow.kpi,
+        KoladaValueRow.municipality,
+        KoladaValueRow.period,
+        KoladaValueRow.gender,
+        KoladaValueRow.value,
+    ).order_by(
+        KoladaValueRow.kpi, KoladaValueRow.municipality, KoladaValueRow.period,
+        KoladaValueRow.gender,
+    )  # fmt: skip
+    conditions = []
+    if kpis:
+        conditions.append(KoladaValueRow.kpi.in_(kpis))
+    if units:
+        conditions.append(KoladaValueRow.municipality.in_(units))
+    if years:
+        conditions.append(KoladaValueRow.period.in_(years))
+    return query.where(and_(*conditions)) if conditions else query
+
+
+def iter_values(
+    session: Session,
+    kpis: Sequence[str] | None = None,
+    units: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+) -> Iterator[tuple[str, str, int, str, float | None]]:
+    """Stored values as (kpi, municipality, period, gender, value), streamed in key order."""
+    result = session.execute(_values_query(kpis, units, years).execution_options(yield_per=5000))
+    yield from result.tuples()
+
+
+# -- KPIs with goals and polarity -----------------------------------------------------------
+
+
+def list_kpis(session: Session, goal: int | None = None) -> list[StoredKpi]:
+    """Stored KPIs with the goals the current Agenda 2030 selection files them under."""
+    goals: dict[str, set[int]] = {}
+    for kpi, goal_number in session.execute(
+        select(KpiGoalRow.kpi, KpiGoalRow.goal).where(KpiGoalRow.removed_on.is_(None))
+    ):
+        goals.setdefault(kpi, set()).add(goal_number)
+    polarity = dict(session.execute(select(KpiPolarityRow.kpi, KpiPolarityRow.polarity)).tuples())
+    query = select(KoladaKpiRow).order_by(KoladaKpiRow.id)
+    if goal is not None:
+        query = query.where(KoladaKpiRow.id.in_([k for k, g in goals.items() if goal in g]))
+    return [
+        StoredKpi(
+            id=row.id,
+            title=row.title,
+            municipality_type=row.municipality_type,
+            is_divided_by_gender=row.is_divided_by_gender,
+            goals=tuple(sorted(goals.get(row.id, ()))),
+            polarity=polarity.get(row.id, "unknown"),
+            discontinued_after=row.discontinued_after,
+            missing=row.missing_since is not None,
+        )
+        for row in session.scalars(query)
+    ]
+
+
+def set_polarity(
+    session: Session, kpi: str, polarity: str, note: str, decided_by: str, now: datetime
+) -> None:
+    _upsert(
+        session,
+        KpiPolarityRow.__table__,
+        [{"kpi": kpi, "polarity": polarity, "note": note, "decided_by": decided_by,
+          "updated_at": now}],
+        ["kpi"],
+    )  # fmt: skip
+
+
+def load_bundled_polarity(
+    session: Session, bundled: Sequence[tuple[str, str, str]], now: datetime
+) -> int:
+    """Add the project's polarity for KPIs the user has not decided on; returns rows written."""
+    decided = {
+        kpi: by
+        for kpi, by in session.execute(select(KpiPolarityRow.kpi, KpiPolarityRow.decided_by))
+    }
+    written = 0
+    for kpi, polarity, note in bundled:
+        if decided.get(kpi) == "user":
+            continue
+        set_polarity(session, kpi, polarity, note, "glokal", now)
+        written += 1
+    return written
+
+
+def polarity_of(session: Session) -> dict[str, tuple[str, str, str]]:
+    """kpi → (polarity, note, decided_by)."""
+    return {
+        r.kpi: (r.polarity, r.note, r.decided_by) for r in session.scalars(select(KpiPolarityRow))
+    }
+
+
+# -- sync runs ------------------------------------------------------------------------------
+
+
+def _run(row: KoladaSyncRunRow) -> SyncRun:
+    return SyncRun(
+        id=row.id, mode=row.mode, selection=row.selection, base_url=row.base_url,
+        from_date=row.from_date, started_at=row.started_at, finished_at=row.finished_at,
+        status=row.status, requests=row.requests, values_written=row.values_written,
+        values_deleted=row.values_deleted,
+    )  # fmt: skip
+
+
+def start_run(
+    session: Session, mode: str, selection: str, base_url: str, from_date: date | None,
+    now: datetime,
+) -> SyncRun:  # fmt: skip
+    row = KoladaSyncRunRow(
+        mode=mode, selection=selection, base_url=base_url, from_date=from_date, started_at=now,
+        status="running", requests=0, values_written=0, values_deleted=0, changed_kpis=[],
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return _run(row)
+
+
+def unfinished_run(session: Session, selection: str) -> SyncRun | None:
+    """The newest run of this selection that never finished (stopped or killed), if any."""
+    row = session.scalars(
+        select(KoladaSyncRunRow)
+        .where(KoladaSyncRunRow.selection == selection, KoladaSyncRunRow.status == "running")
+        .order_by(KoladaSyncRunRow.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else _run(row)
+
+
+def last_finished_run(session: Session, selection: str | None = None) -> SyncRun | None:
+    query = select(KoladaSyncRunRow).where(KoladaSyncRunRow.status == "done")
+    if selection is not None:
+        query = query.where(KoladaSyncRunRow.selection == selection)
+    row = session.scalars(query.order_by(KoladaSyncRunRow.id.desc()).limit(1)).first()
+    return None if row is None else _run(row)
+
+
+def checkpointed_kpis(session: Session, run_id: int) -> set[str]:
+    return set(
+        session.scalars(
+            select(KoladaSyncCheckpointRow.kpi).where(KoladaSyncCheckpointRow.run_id == run_id)
+        )
+    )
+
+
+def ever_checkpointed_kpis(session: Session) -> set[str]:
+    """KPIs some run has fetched in full."""
+    return set(session.scalars(select(KoladaSyncCheckpointRow.kpi).distinct()))
+
+
+def checkpoint_kpi(
+    session: Session, run_id: int, kpi: str, values_written: int, requests: int, now: datetime
+) -> None:
+    """Record that ``kpi`` is done in this run (same transaction as its values)."""
+    session.add(
+        KoladaSyncCheckpointRow(run_id=run_id, kpi=kpi, values_written=values_written, done_at=now)
+    )
+    session.execute(
+        update(KoladaSyncRunRow)
+        .where(KoladaSyncRunRow.id == run_id)
+        .values(
+            values_written=KoladaSyncRunRow.values_written + values_written,
+            requests=KoladaSyncRunRow.requests + requests,
+        )
+    )
+
+
+def finish_run(
+    session: Session, run_id: int, now: datetime, *, requests: int = 0, values_written: int = 0,
+    values_deleted: int = 0, changed_kpis: Sequence[str] = (),
+) -> None:  # fmt: skip
+    session.execute(
+        update(KoladaSyncRunRow)
+        .where(KoladaSyncRunRow.id == run_id)
+        .values(
+            status="done",
+            finished_at=now,
+            requests=KoladaSyncRunRow.requests + requests,
+            values_written=KoladaSyncRunRow.values_written + values_written,
+            values_deleted=KoladaSyncRunRow.values_deleted + values_deleted,
+            changed_kpis=sorted(changed_kpis),
+        )
+    )
