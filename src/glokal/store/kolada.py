@@ -28,8 +28,6 @@ from glokal.store.models import (
 )
 
 POLARITIES = ("higher", "lower", "neither", "unknown")
-# Rows per INSERT statement: large batches, below SQLite's 32 766 bound parameters.
-INSERT_BATCH = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +76,15 @@ def _upsert(session: Session, table: Any, rows: Sequence[dict[str, Any]], keys: 
     dialect = session.get_bind().dialect.name
     make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     columns = [c for c in rows[0] if c not in keys]
-    for start in range(0, len(rows), INSERT_BATCH):
-        statement = make_insert(table).values(rows[start : start + INSERT_BATCH])
-        if columns:
-            statement = statement.on_conflict_do_update(
-                index_elements=keys, set_={c: statement.excluded[c] for c in columns}
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=keys)
-        session.execute(statement)
+    statement = make_insert(table)
+    if columns:
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={c: statement.excluded[c] for c in columns}
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    # executemany: the driver batches it (insertmanyvalues); far faster than one huge VALUES.
+    session.connection().execute(statement, list(rows))
 
 
 # -- metadata -------------------------------------------------------------------------------
@@ -146,9 +144,8 @@ def replace_groups(
         for g in groups
         for m in g.get("members") or []
     }
-    rows = list(members.values())
-    for start in range(0, len(rows), INSERT_BATCH):
-        session.execute(insert(KoladaGroupMemberRow), rows[start : start + INSERT_BATCH])
+    if members:
+        session.connection().execute(insert(KoladaGroupMemberRow), list(members.values()))
 
 
 def group_members(session: Session, group_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -217,8 +214,8 @@ def replace_kpi_values(
         }
         for c in cells
     ]  # fmt: skip
-    for start in range(0, len(rows), INSERT_BATCH):
-        session.execute(insert(KoladaValueRow).values(rows[start : start + INSERT_BATCH]))
+    if rows:
+        session.connection().execute(insert(KoladaValueRow), rows)
     return len(rows)
 
 
@@ -284,7 +281,8 @@ def iter_values(
 ) -> Iterator[tuple[str, str, int, str, float | None]]:
     """Stored values as (kpi, municipality, period, gender, value), streamed in key order."""
     result = session.execute(_values_query(kpis, units, years).execution_options(yield_per=5000))
-    yield from result.tuples()
+    rows: Iterator[tuple[str, str, int, str, float | None]] = map(tuple, result)  # type: ignore[arg-type]
+    yield from rows
 
 
 # -- KPIs with goals and polarity -----------------------------------------------------------
@@ -297,7 +295,10 @@ def list_kpis(session: Session, goal: int | None = None) -> list[StoredKpi]:
         select(KpiGoalRow.kpi, KpiGoalRow.goal).where(KpiGoalRow.removed_on.is_(None))
     ):
         goals.setdefault(kpi, set()).add(goal_number)
-    polarity = dict(session.execute(select(KpiPolarityRow.kpi, KpiPolarityRow.polarity)).tuples())
+    polarity = {
+        kpi: value
+        for kpi, value in session.execute(select(KpiPolarityRow.kpi, KpiPolarityRow.polarity))
+    }
     query = select(KoladaKpiRow).order_by(KoladaKpiRow.id)
     if goal is not None:
         query = query.where(KoladaKpiRow.id.in_([k for k, g in goals.items() if goal in g]))

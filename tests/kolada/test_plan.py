@@ -1,0 +1,75 @@
+"""Pure parts of the Kolada sync: chunking, the Agenda 2030 selection, parsing data items."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from glokal.kolada import agenda_groups, chunked, parse_data
+from glokal.kolada.plan import kpi_row
+from tests.conftest import kolada_file
+
+
+@given(st.lists(st.integers(), max_size=200), st.integers(min_value=1, max_value=30))
+def test_chunked_keeps_order_and_bounds_size(items: list[int], size: int) -> None:
+    chunks = list(chunked(items, size))
+    assert [x for chunk in chunks for x in chunk] == items
+    assert all(1 <= len(chunk) <= size for chunk in chunks)
+
+
+def test_agenda_groups_by_title_goal_and_unit_type() -> None:
+    groups = [
+        {"id": "G2KPI1", "title": "Agenda 2030 kommun – Mål 13 Bekämpa klimatförändringen",
+         "members": [{"member_id": "N00401", "member_title": "x"}]},
+        {"id": "G2KPI2", "title": "Agenda 2030, region: mål 3 God hälsa",
+         "members": [{"member_id": "U01411", "member_title": "y"}]},
+        {"id": "G2KPI3", "title": "Agenda 2030 kommun – Mål 17 Genomförande", "members": []},
+        {"id": "G2KPI4", "title": "BRP+", "members": [{"member_id": "N1", "member_title": "z"}]},
+        {"id": "G2KPI5", "title": "Agenda 2030 – översikt", "members": []},
+    ]  # fmt: skip
+    found = agenda_groups(groups)
+    assert [(g.id, g.goal, g.unit_type, g.kpis) for g in found] == [
+        ("G2KPI2", 3, "L", ("U01411",)),
+        ("G2KPI1", 13, "K", ("N00401",)),
+        ("G2KPI3", 17, "K", ()),
+    ]
+
+
+def test_parse_data_drops_empty_cells_keeps_genuine_missing_and_collects_deletions() -> None:
+    items = [
+        {"kpi": "N1", "municipality": "0180", "period": 2020, "values": [
+            {"gender": "T", "count": 1, "status": "", "value": 40.8, "isdeleted": False},
+            {"gender": "K", "count": 0, "status": "", "value": None, "isdeleted": False},
+            {"gender": "M", "count": 1, "status": "", "value": None, "isdeleted": False},
+        ]},
+        {"kpi": "N1", "municipality": "1280", "period": 2021, "values": [
+            {"gender": "T", "count": 1, "status": "", "value": 3.0, "isdeleted": True},
+        ]},
+        {"kpi": "N1", "municipality": "G2328", "period": 2021, "values": [
+            {"gender": "T", "count": 290, "status": "", "value": 3.0, "isdeleted": False},
+        ]},
+    ]  # fmt: skip
+    parsed = parse_data(items, {"0180", "1280"})
+    assert [(c.gender, c.value, c.count) for c in parsed.cells] == [("T", 40.8, 1), ("M", None, 1)]
+    assert parsed.empty == [("N1", "0180", 2020, "K")]
+    assert parsed.deleted == [("N1", "1280", 2021, "T")]
+    assert parsed.unknown_units == {"G2328"}
+
+
+def test_real_data_sample_parses() -> None:
+    sample = kolada_file("data-sample.json")["values"]
+    units = {u["id"] for u in kolada_file("municipality.json")["values"]}
+    parsed = parse_data(sample, units)
+    assert parsed.cells and not parsed.unknown_units
+    assert {c.kpi for c in parsed.cells} <= {"N00945", "N03702", "N03703"}
+    assert all(c.gender in "TKM" for c in parsed.cells)
+
+
+def test_kpi_rows_from_real_metadata() -> None:
+    kpis = {k["id"]: k for k in kolada_file("kpi.json")["values"]}
+    row = kpi_row(kpis["N00401"])
+    assert row["title"].startswith("Utsläpp till luft av växthusgaser")
+    assert row["municipality_type"] == "A" and row["discontinued_after"] is None
+    discontinued = next(k for k in kpis.values() if k["title"].rstrip().endswith(")")
+                        and "(-" in k["title"])  # fmt: skip
+    assert kpi_row(discontinued)["discontinued_after"] is not None

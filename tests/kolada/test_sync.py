@@ -1,0 +1,168 @@
+"""The sync against the Kolada replay server: exact results, faults, kills, increments."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from glokal.errors import InputError
+from glokal.kolada import SyncOptions
+from glokal.store import Store
+from glokal.store.kolada import list_kpis
+from glokal.store.models import KoladaSyncRunRow, KpiGoalRow
+from tests.kolada.conftest import YEARS, run_sync, stored_values
+from tests.kolada.replay import Faults, ReplayDataset, ReplayServer
+
+
+def test_full_sync_stores_exactly_the_live_values(
+    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset
+) -> None:
+    report = run_sync(initialised_store, replay.base_url)
+    truth = dataset.live_values()
+    assert report.mode == "full" and not report.resumed
+    assert report.values_written == len(truth)
+    assert stored_values(initialised_store) == truth
+
+
+def test_the_agenda_selection_is_stored_with_goals_and_fetch_date(
+    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset
+) -> None:
+    run_sync(initialised_store, replay.base_url)
+    with initialised_store.session() as session:
+        mapping = list(session.scalars(select(KpiGoalRow)))
+        kpis = list_kpis(session)
+    assert mapping and all(m.last_seen == datetime.now(UTC).date() for m in mapping)
+    selected = {k["id"] for k in dataset.kpis}
+    assert {k.id for k in kpis} == selected
+    assert all(k.goals for k in kpis)
+    assert 17 not in {m.goal for m in mapping}  # the goal 17 groups are empty
+    with initialised_store.session() as session:
+        by_goal = list_kpis(session, goal=kpis[0].goals[0])
+    assert kpis[0].id in {k.id for k in by_goal}
+
+
+def test_every_fault_switched_on_gives_the_same_result(
+    initialised_store: Store, dataset: ReplayDataset
+) -> None:
+    faults = Faults(
+        rate_429=0.08, retry_after="0", rate_500=0.08, rate_503=0.08, rate_slow=0.05,
+        slow_seconds=1.5, rate_drop=0.08, rate_truncate=0.08, seed=11,
+    )  # fmt: skip
+    with ReplayServer(dataset, faults, absolute_next_url=True) as server:
+        report = run_sync(initialised_store, server.base_url, timeout=0.5)
+        log = list(server.request_log)
+    truth = dataset.live_values()
+    assert stored_values(initialised_store) == truth
+    assert report.values_written == len(truth)
+    assert report.requests > len(set(log)) / 2  # retries happened and were counted
+
+
+def test_incremental_sync_updates_exactly_what_changed(
+    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset
+) -> None:
+    run_sync(initialised_store, replay.base_url)
+    before = stored_values(initialised_store)
+    today = datetime.now(UTC).date()
+    live = sorted(v for v in before if v[4] is not None)
+    rng = random.Random(5)
+    changed = rng.sample(live, 3)
+    for kpi, unit, period, gender, value in changed:
+        dataset.change_value(kpi, unit, period, gender, round((value or 0) + 1.5, 1), on=today)
+    removed = rng.choice([v for v in live if v not in changed])
+    dataset.delete_value(*removed[:4], on=today)
+    report = run_sync(initialised_store, replay.base_url)
+    assert report.mode == "incremental" and report.from_date == today
+    assert report.values_deleted == 1
+    assert set(report.changed_kpis) == {c[0] for c in changed} | {removed[0]}
+    after = stored_values(initialised_store)
+    assert after == dataset.live_values()
+    assert len(before - after) == 4 and len(after - before) == 3
+
+
+def test_a_no_change_incremental_sync_writes_nothing(
+    initialised_store: Store, replay: ReplayServer
+) -> None:
+    first = run_sync(initialised_store, replay.base_url)
+    again = run_sync(initialised_store, replay.base_url)
+    assert again.mode == "incremental"
+    assert (again.values_written, again.values_deleted, again.changed_kpis) == (0, 0, [])
+    assert again.requests < first.requests / 5
+
+
+def test_since_option_and_explicit_kpis(
+    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset
+) -> None:
+    some = tuple(sorted(k["id"] for k in dataset.kpis)[:2])
+    report = run_sync(initialised_store, replay.base_url, SyncOptions(kpis=some, years=YEARS))
+    assert report.kpis_total == 2
+    assert {v[0] for v in stored_values(initialised_store)} == set(some)
+    with pytest.raises(InputError, match="N99999"):
+        run_sync(initialised_store, replay.base_url, SyncOptions(kpis=("N99999",), years=YEARS))
+    since = run_sync(
+        initialised_store, replay.base_url,
+        SyncOptions(kpis=some, years=YEARS, since=date(2100, 1, 1)),
+    )  # fmt: skip
+    assert since.mode == "incremental" and since.values_written == 0
+
+
+def test_sigkill_at_random_moments_then_rerun_reaches_the_truth(
+    tmp_path: Path, dataset: ReplayDataset
+) -> None:
+    database = tmp_path / "killed.sqlite3"
+    env = {**os.environ, "GLOKAL_DATABASE_URL": f"sqlite:///{database}"}
+    rng = random.Random(2030)
+    with ReplayServer(dataset, Faults(rate_slow=0.05, slow_seconds=0.3, seed=3)) as server:
+        command = [
+            sys.executable, "-m", "glokal", "sync", "kolada", "--base-url", server.base_url,
+            "--rate", "0", "--concurrency", "2", "--from-year", "2000",
+        ]  # fmt: skip
+        kills = 0
+        for _attempt in range(12):
+            process = subprocess.Popen(
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            )
+            try:
+                process.wait(timeout=rng.uniform(0.5, 3.0))
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                kills += 1
+                continue
+            assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+            break
+        else:
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stderr
+    assert kills >= 1
+    store = Store(make_url(f"sqlite:///{database}"))
+    try:
+        assert stored_values(store) == dataset.live_values()
+        with store.session() as session:
+            runs = list(session.scalars(select(KoladaSyncRunRow)))
+        assert runs and runs[-1].status == "done"
+    finally:
+        store.close()
+
+
+def test_a_resumed_run_skips_what_was_committed(
+    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset
+) -> None:
+    run_sync(initialised_store, replay.base_url)
+    with initialised_store.session() as session, session.begin():
+        run = session.scalars(select(KoladaSyncRunRow)).one()
+        run.status, run.finished_at = "running", None  # as if killed after its last KPI
+    started = time.perf_counter()
+    report = run_sync(initialised_store, replay.base_url)
+    assert report.resumed and report.kpis_skipped == report.kpis_total
+    assert report.kpis_done == 0 and time.perf_counter() - started < 30
+    assert stored_values(initialised_store) == dataset.live_values()
