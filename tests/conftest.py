@@ -23,6 +23,22 @@ DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REQUIRE_POSTGRES = os.environ.get("GLOKAL_TEST_REQUIRE_POSTGRES") == "1"
 
 
+def clean_environ() -> dict[str, str]:
+    """os.environ without the user's GLOKAL_* settings (test settings kept)."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GLOKAL_") or k.startswith("GLOKAL_TEST_")
+    }
+
+
+@pytest.fixture(autouse=True)
+def _no_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's GLOKAL_* variables; each sets what it needs."""
+    for key in os.environ.keys() - clean_environ().keys():
+        monkeypatch.delenv(key)
+
+
 def kolada_file(name: str) -> dict[str, Any]:
     """A real Kolada metadata file from ../shared/data/kolada (never copied into the repo)."""
     path = KOLADA_DATA / name

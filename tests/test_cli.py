@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from glokal import __version__
 from glokal.cli import main
+from tests.conftest import clean_environ
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_unreachable_database_is_one_line_and_exit_2(
     monkeypatch.setenv("GLOKAL_DATABASE_URL", "postgresql+psycopg://glokal:pw@127.0.0.1:1/none")
     code, out, err = run(capsys, "goals")
     assert code == 2 and out == ""
-    assert err.startswith("glokal: error: GLOKAL_DATABASE_URL: cannot connect")
+    assert err.startswith("glokal: error: GLOKAL_DATABASE_URL: cannot use the database")
     assert err.count("\n") == 1 and "pw" not in err
 
 
@@ -162,15 +162,28 @@ def test_outdated_schema_asks_for_an_upgrade(
     assert code == 2 and "glokal db upgrade" in err
 
 
-def test_db_upgrade_and_current(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_upgrade_and_current(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    from glokal.store import Store
+
+    head = Store(make_url("sqlite://")).head_revision()
     code, out, _ = run(capsys, "db", "upgrade")
-    assert code == 0 and "(empty) → 0001" in out
+    assert code == 0 and f"(empty) → {head}" in out
     code, out, _ = run(capsys, "db", "current")
-    assert code == 0 and "0001 (head 0001)" in out
+    assert code == 0 and f"{head} (head {head})" in out
+    # Migrations alone load no reference data: listings ask for `glokal init`, not show [].
+    monkeypatch.setenv("GLOKAL_DATABASE_URL", f"sqlite:///{data_dir / 'glokal.sqlite3'}")
+    code, out, err = run(capsys, "goals", "--format", "json")
+    assert code == 2 and out == "" and "run `glokal init`" in err
+    code, _, err = run(capsys, "db", "upgrade", "--revision", "nonsense")
+    assert code == 2 and err.startswith("glokal: error: --revision: ")
 
 
 def test_console_script_in_a_real_process(data_dir: Path) -> None:
-    env = {**os.environ, "GLOKAL_DATA_DIR": str(data_dir)}
+    env = {**clean_environ(), "GLOKAL_DATA_DIR": str(data_dir)}
     done = subprocess.run(
         [sys.executable, "-m", "glokal", "targets", "--goal", "99"],
         capture_output=True, text=True, env=env, timeout=60, check=False,
@@ -185,3 +198,87 @@ def test_console_script_in_a_real_process(data_dir: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 17
+
+
+@pytest.mark.parametrize("goal", ["²", "١", "５", "1" * 500, "-3", "1.5"])
+def test_odd_goal_values_are_refused(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], goal: str
+) -> None:
+    code, out, err = run(capsys, "targets", "--goal", goal)
+    assert code == 2 and out == "" and "goal" in err and err.count("\n") == 1
+
+
+def _not_a_directory(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "file").write_text("x")
+    return {"GLOKAL_DATA_DIR": str(tmp_path / "file")}
+
+
+def _not_a_database(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "text.db").write_text("this is not SQLite " * 100)
+    return {"GLOKAL_DATABASE_URL": f"sqlite:///{tmp_path / 'text.db'}"}
+
+
+@pytest.mark.parametrize(
+    ("make_env", "expected"),
+    [
+        (_not_a_directory, "GLOKAL_DATA_DIR: cannot use the database"),
+        (_not_a_database, "GLOKAL_DATABASE_URL: "),
+        (lambda p: {"GLOKAL_DATABASE_URL": "sqlite+aiosqlite:////tmp/x.db"}, "unsupported driver"),
+        (lambda p: {"GLOKAL_DATABASE_URL": "postgresql://h:abc/db"}, "not a database URL"),
+        (lambda p: {"GLOKAL_LANGUAGE": "de"}, "GLOKAL_LANGUAGE"),
+        (
+            lambda p: {"GLOKAL_DATABASE_URL": f"sqlite:///{p / 'no' / 'such' / 'dir.db'}"},
+            "GLOKAL_DATABASE_URL: cannot use the database",
+        ),
+    ],
+)
+def test_bad_settings_are_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    make_env: object, expected: str,
+) -> None:  # fmt: skip
+    for key, value in make_env(tmp_path).items():  # type: ignore[operator]
+        monkeypatch.setenv(key, value)
+    code, out, err = run(capsys, "goals")
+    assert code == 2 and out == ""
+    assert err.startswith("glokal: error: ") and expected in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "no").exists()  # a read creates no directories
+
+
+def test_a_configured_empty_database_is_not_written_by_a_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GLOKAL_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    (tmp_path / "empty.db").touch()
+    code, _, err = run(capsys, "goals")
+    assert code == 2 and "run `glokal init`" in err
+    assert (tmp_path / "empty.db").stat().st_size == 0
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["serve", "--port", "99999"], "65535"),
+    (["serve", "--host", "nosuch.invalid"], "cannot listen on nosuch.invalid"),
+])  # fmt: skip
+def test_serve_refuses_an_address_it_cannot_use(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2 and expected in err and err.count("\n") == 1
+
+
+def test_serve_refuses_a_port_in_use(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = run(capsys, "serve", "--port", str(port))
+    assert code == 2 and f"cannot listen on 127.0.0.1:{port}" in err
+
+
+def test_no_arguments_prints_help_without_an_error_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _code, out, err = run(capsys)
+    assert "Usage" in out + err and "glokal: error" not in err

@@ -7,12 +7,15 @@ exit code 2 here, at the edge; nothing below prints.
 from __future__ import annotations
 
 import asyncio
+import re
+import socket
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -104,11 +107,14 @@ class Lang(StrEnum):
 
 
 FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Output: a table or JSON.")
+    OutputFormat,
+    typer.Option("--format", "-f", case_sensitive=False, help="Output: a table or JSON."),
 ]
 LangOption = Annotated[
     Lang | None,
-    typer.Option("--lang", help="Language: sv (default, or GLOKAL_LANGUAGE) or en."),
+    typer.Option(
+        "--lang", case_sensitive=False, help="Language: sv (default, or GLOKAL_LANGUAGE) or en."
+    ),
 ]
 GoalOption = Annotated[
     str | None, typer.Option("--goal", "-g", help="Only this goal (1–17).", show_default=False)
@@ -126,19 +132,35 @@ def _language(settings: Settings, lang: Lang | None) -> str:
     return lang.value if lang is not None else settings.language
 
 
+def _store(settings: Settings) -> Store:
+    return Store(settings.database(), setting=settings.database_setting)
+
+
 @contextmanager
-def _reading(settings: Settings) -> Iterator[Session]:
-    """A read transaction on a ready store; an empty database is initialised on first use."""
-    store = Store(settings.database())
+def _ready_store(settings: Settings) -> Iterator[Store]:
+    """A store at the current schema with reference data, or a clear StoreError.
+
+    The default SQLite file is created and initialised on first use; a database the user
+    configured is never changed by a read: it asks for `glokal init` instead.
+    """
+    store = _store(settings)
     try:
-        if store.current_revision() is None:
-            store.init()
-            stderr.print(f"Initialised the database {store.display_url}", style="dim")
+        if settings.database_url is None:
+            database = Path(store.url.database or "")
+            if not database.exists() or store.current_revision() is None:
+                store.init()
         store.check_ready()
-        with store.session() as session, session.begin():
-            yield session
+        with store.errors():
+            yield store
     finally:
         store.close()
+
+
+@contextmanager
+def _reading(settings: Settings) -> Iterator[Session]:
+    """One read transaction on a ready store."""
+    with _ready_store(settings) as store, store.session() as session, session.begin():
+        yield session
 
 
 def _show(listing: Listing, output: OutputFormat, lang: str) -> None:
@@ -169,7 +191,7 @@ def init() -> None:
     """Create or upgrade the database schema and load the reference data (safe to repeat)."""
     settings = _settings()
     gettext = translator(settings.language)
-    store = Store(settings.database())
+    store = _store(settings)
     try:
         counts = store.init()
     finally:
@@ -189,7 +211,7 @@ def db_upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Run the schema migrations (up to the newest by default)."""
-    store = Store(_settings().database())
+    store = _store(_settings())
     try:
         before, after = store.upgrade(revision)
     finally:
@@ -200,7 +222,7 @@ def db_upgrade(
 @db_app.command("current")
 def db_current() -> None:
     """Show the schema revision of the database and the newest one this version knows."""
-    store = Store(_settings().database())
+    store = _store(_settings())
     try:
         current, head = store.current_revision(), store.head_revision()
     finally:
@@ -272,20 +294,32 @@ def places(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the web interface (initialising an empty database first)."""
+    """Serve the web interface (initialising the default database on first use)."""
     import uvicorn
 
     from glokal.web import create_app
 
     settings = _settings()
-    store = Store(settings.database())
-    if store.current_revision() is None:
-        store.init()
-    store.check_ready()
-    stderr.print(f"Glokal {__version__}: http://{host}:{port}/  ({store.display_url})")
-    uvicorn.run(create_app(settings, store), host=host, port=port, log_level="info")
+    _check_can_listen(host, port)
+    with _ready_store(settings) as store:
+        stderr.print(f"Glokal {__version__}: http://{host}:{port}/  ({store.display_url})")
+        uvicorn.run(create_app(settings, store), host=host, port=port, log_level="info")
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail with one clear line, before starting, if the address cannot be bound."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}", where="--host/--port"
+        ) from None
 
 
 class _RichSyncProgress:
@@ -318,7 +352,8 @@ def _sync_progress() -> Progress:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=stderr,
-        transient=False,
+        transient=True,  # the summary line replaces it
+        disable=not stderr.is_terminal,  # no bar in logs and pipes
     )
 
 
@@ -364,19 +399,13 @@ def sync_kolada_command(
         years=tuple(range(from_year, datetime.now(UTC).year + 1)),
     )
     url = (base_url or settings.kolada_base_url).rstrip("/")
-    store = Store(settings.database())
-    try:
-        if store.current_revision() is None:
-            store.init()
-        store.check_ready()
+    with _ready_store(settings) as store:
         if if_empty:
             with store.session() as session:
                 if count_values(session):
                     stdout.print("Kolada: the store already has values; nothing to do.")
                     return
         report = asyncio.run(_run_sync(store, url, options, concurrency, rate, offline_ok))
-    finally:
-        store.close()
     if report is None:
         return
     gettext = translator(settings.language)
@@ -424,7 +453,8 @@ def values(
     unit: Annotated[str | None, typer.Option(help="Unit ids, e.g. 0180,1280.")] = None,
     year: Annotated[str | None, typer.Option(help="Years, e.g. 2023,2024.")] = None,
     output: Annotated[
-        ValuesFormat, typer.Option("--format", "-f", help="Output: CSV or JSON.")
+        ValuesFormat,
+        typer.Option("--format", "-f", case_sensitive=False, help="Output: CSV or JSON."),
     ] = ValuesFormat.csv,
 ) -> None:
     """List stored Kolada values (CSV columns: kpi,municipality,period,gender,value)."""
@@ -447,7 +477,7 @@ def values(
 
 def _parse_year(text: str) -> int:
     raw = text.strip()
-    if not (raw.isdigit() and len(raw) == 4):
+    if not re.fullmatch(r"[0-9]{4}", raw):
         raise InputError(f"{text!r} is not a year like 2024", where="--year")
     return int(raw)
 
@@ -474,15 +504,8 @@ def polarity_set(
     settings = _settings()
     (kpi_id,) = parse_kpi_ids(kpi, where="KPI")
     value = parse_polarity(polarity, where="POLARITY")
-    store = Store(settings.database())
-    try:
-        if store.current_revision() is None:
-            store.init()
-        store.check_ready()
-        with store.session() as session, session.begin():
-            set_polarity(session, kpi_id, value, note, "user", datetime.now(UTC))
-    finally:
-        store.close()
+    with _ready_store(settings) as store, store.session() as session, session.begin():
+        set_polarity(session, kpi_id, value, note, "user", datetime.now(UTC))
     stdout.print(f"{kpi_id}: {value}")
 
 
@@ -495,7 +518,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except typer.TyperException as exc:  # usage errors: unknown command, bad option value
         format_message = getattr(exc, "format_message", None)
         message = format_message() if callable(format_message) else str(exc)
-        stderr.print(f"glokal: error: {message}", markup=False, soft_wrap=True)
+        if message:  # empty after `glokal` alone, which has printed the help
+            stderr.print(f"glokal: error: {message}", markup=False, soft_wrap=True)
         return int(getattr(exc, "exit_code", EXIT_USER_ERROR))
     except GlokalError as exc:
         stderr.print(f"glokal: error: {exc}", markup=False, soft_wrap=True)

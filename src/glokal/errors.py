@@ -59,7 +59,7 @@ class KoladaError(GlokalError):
     """The Kolada API could not give what was asked; ``url`` names the request."""
 
     def __init__(self, message: str, *, url: str, where: str | None = None) -> None:
-        super().__init__(message, where=where or url)
+        super().__init__(message, where=where)
         self.url = url
 
 

@@ -17,6 +17,8 @@ APP_NAME = "glokal"
 DEFAULT_KOLADA_BASE_URL = "https://api.kolada.se/v3"
 DEFAULT_SQLITE_NAME = "glokal.sqlite3"
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+# The drivers Glokal installs, per backend (None: the dialect's default driver).
+SUPPORTED_DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",)}
 
 Language = Literal["sv", "en"]
 DEFAULT_LANGUAGE: Language = "sv"
@@ -59,22 +61,41 @@ class Settings(BaseSettings):
             url = make_url(value)
         except ArgumentError:
             raise ValueError(f"not a database URL: {value!r}") from None
-        if url.get_backend_name() not in SUPPORTED_BACKENDS:
+        except ValueError as exc:  # e.g. a port that is not a number
+            raise ValueError(f"not a database URL: {value!r} ({exc})") from None
+        backend = url.get_backend_name()
+        if backend not in SUPPORTED_BACKENDS:
             raise ValueError(
-                f"unsupported database {url.get_backend_name()!r}; "
-                f"use one of: {', '.join(SUPPORTED_BACKENDS)}"
+                f"unsupported database {backend!r}; use one of: {', '.join(SUPPORTED_BACKENDS)}"
+            )
+        driver = url.get_driver_name()
+        if "+" in url.drivername and driver not in SUPPORTED_DRIVERS[backend]:
+            raise ValueError(
+                f"unsupported driver {driver!r}; use sqlite:///path or postgresql+psycopg://…"
             )
         return value
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _default_language_when_empty(cls, value: object) -> object:
+        return DEFAULT_LANGUAGE if value in ("", None) else value
 
     def database(self) -> URL:
         """The database URL in force: the configured one, or the default SQLite file."""
         if self.database_url:
             url = make_url(self.database_url)
-            if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
+            if url.get_backend_name() == "postgresql":
                 # psycopg (v3) is the driver Glokal installs; plain postgresql:// means it too.
                 url = url.set(drivername="postgresql+psycopg")
+            elif url.database and url.database.startswith("~"):
+                url = url.set(database=str(Path(url.database).expanduser()))
             return url
-        return make_url(f"sqlite:///{self.data_dir / DEFAULT_SQLITE_NAME}")
+        return make_url(f"sqlite:///{self.data_dir.expanduser() / DEFAULT_SQLITE_NAME}")
+
+    @property
+    def database_setting(self) -> str:
+        """The variable that chose the database, for messages."""
+        return "GLOKAL_DATABASE_URL" if self.database_url else "GLOKAL_DATA_DIR"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -112,6 +112,7 @@ def test_unreachable_postgres_is_a_clear_error() -> None:
     finally:
         store.close()
     message = str(caught.value)
-    assert "cannot connect" in message and "127.0.0.1:1" in message
+    assert "cannot use the database" in message and "127.0.0.1:1" in message
     assert "secret" not in message
     assert caught.value.where == "GLOKAL_DATABASE_URL"
+    assert "Connection refused" in message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.conftest import clean_environ
 
 
 def _free_port() -> int:
@@ -25,8 +26,7 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir: Path = tmp_path_factory.mktemp("web")
     port = _free_port()
-    env = {**os.environ, "GLOKAL_DATA_DIR": str(data_dir)}
-    env.pop("GLOKAL_DATABASE_URL", None)
+    env = {**clean_environ(), "GLOKAL_DATA_DIR": str(data_dir)}
     process = subprocess.Popen(
         [sys.executable, "-m", "glokal", "serve", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -60,6 +60,7 @@ def test_start_page_lists_goals_and_units_from_the_database(server: str) -> None
     assert html.count('class="goal"') == 17
     assert "Kommuner (290)" in html and "Regioner (21)" in html
     assert "Stockholm" in html and "Storstäder" in html and "Region Norrbotten" in html
+    assert "Riket (0000)" in html
 
 
 def test_start_page_in_english(server: str) -> None:

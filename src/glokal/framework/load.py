@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -31,16 +31,6 @@ class Framework:
     targets: tuple[Target, ...]
     indicators: tuple[Indicator, ...]
     mdgs: tuple[MillenniumGoal, ...]
-    _goal_by_number: dict[int, Goal] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_goal_by_number", {g.number: g for g in self.goals})
-
-    def goal(self, number: int) -> Goal:
-        return self._goal_by_number[number]
-
-    def targets_of(self, goal: int) -> list[Target]:
-        return [t for t in self.targets if t.goal == goal]
 
     def unique_indicators(self) -> list[Indicator]:
         """Indicators counted once: repeats under a second target are left out."""

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from glokal.errors import InputError
 
 GOAL_COUNT = 17
-TARGET_ID = re.compile(r"^(?P<goal>\d{1,2})\.(?P<part>\d{1,2}|[a-z])$")
-INDICATOR_ID = re.compile(r"^(?P<target>\d{1,2}\.(?:\d{1,2}|[a-z]))\.(?P<n>\d{1,2})$")
+# ASCII digits only: str.isdigit and \d also accept "²" or "٣", which int() then refuses.
+GOAL_NUMBER = re.compile(r"[0-9]{1,3}")
+TARGET_ID = re.compile(r"^(?P<goal>[0-9]{1,2})\.(?P<part>[0-9]{1,2}|[a-z])$")
+INDICATOR_ID = re.compile(r"^(?P<target>[0-9]{1,2}\.(?:[0-9]{1,2}|[a-z]))\.(?P<n>[0-9]{1,2})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ class MillenniumGoal:
 def parse_goal_number(text: str | int, *, where: str | None = None) -> int:
     """Parse a goal number ("5", " 17 ") and check that it is one of 1–17."""
     raw = str(text).strip()
-    if not raw.isdigit():
+    if not GOAL_NUMBER.fullmatch(raw):
         raise InputError(
             f"{raw!r} is not a goal number; goals are numbered 1–{GOAL_COUNT}", where=where
         )

@@ -9,6 +9,7 @@ are incremental: Kolada's ``from_date`` returns only what changed since the last
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -105,7 +106,7 @@ def _utcnow() -> datetime:
 def parse_kpi_ids(text: str, *, where: str) -> tuple[str, ...]:
     """ "N00401,N00945" → ("N00401", "N00945"); rejects anything that is not a Kolada KPI id."""
     ids = tuple(part.strip().upper() for part in text.split(",") if part.strip())
-    bad = [i for i in ids if not (len(i) == 6 and i[0] in "NU" and i[1:].isdigit())]
+    bad = [i for i in ids if not re.fullmatch(r"[NU][0-9]{5}", i)]
     if not ids or bad:
         raise InputError(
             f"{', '.join(bad) or repr(text)} is not a Kolada KPI id like N00401 or U01411",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
-from glokal.places.model import County, Kommungrupp, Place, UnitType
+from glokal.places.model import County, Kommungrupp, Place, UnitType, parse_unit_type
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def load_places() -> Places:
         Place(
             id=r["id"],
             name=r["name"],
-            type="K" if r["type"] == "K" else "L",
+            type=parse_unit_type(r["type"], where=f"places.csv, unit {r['id']}"),
             county=r["county"] or None,
             region=r["region"] or None,
             kommungrupp=r["kommungrupp"] or None,

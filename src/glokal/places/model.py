@@ -10,7 +10,7 @@ from glokal.errors import InputError
 
 UnitType = Literal["K", "L"]
 RIKET_ID = "0000"
-PLACE_ID = re.compile(r"^\d{4}$")
+PLACE_ID = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +66,9 @@ class Kommungrupp:
 def parse_place_id(text: str, *, where: str | None = None) -> str:
     """Check the shape of a unit id: four digits, e.g. "0180" (a kommun) or "0001" (a region)."""
     raw = text.strip()
-    if raw.isdigit() and len(raw) == 3:
+    if re.fullmatch(r"[0-9]{3}", raw):
         raw = "0" + raw  # "180" as spreadsheets leave Stockholm's code
-    if not PLACE_ID.match(raw):
+    if not PLACE_ID.fullmatch(raw):
         raise InputError(
             f"{text!r} is not a unit id: four digits such as '0180' (Stockholm), "
             "'0001' (Region Stockholm) or '0000' (Riket)",

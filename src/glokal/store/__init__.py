@@ -5,8 +5,6 @@ The only package that speaks SQL. Callers own their transactions.
 
 from glokal.store.database import DATABASE_SETTING, Store
 from glokal.store.queries import (
-    goal_exists,
-    list_counties,
     list_goals,
     list_indicators,
     list_kommungrupper,
@@ -22,8 +20,6 @@ __all__ = [
     "ReferenceCounts",
     "Store",
     "TableCounts",
-    "goal_exists",
-    "list_counties",
     "list_goals",
     "list_indicators",
     "list_kommungrupper",

@@ -11,25 +11,30 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from glokal.errors import DatabaseUnavailable, SchemaNotReady
+from glokal.errors import DatabaseUnavailable, InputError, SchemaNotReady, StoreError
 from glokal.framework import Framework, load_framework
 from glokal.places import Places, load_places
+from glokal.store.models import GoalRow
 from glokal.store.reference import ReferenceCounts, load_reference
 
 DATABASE_SETTING = "GLOKAL_DATABASE_URL"
 POSTGRES_CONNECT_TIMEOUT_S = 5
+# Serialises schema changes and reference loading between processes sharing a PostgreSQL
+# database (several app workers starting at once); any constant shared by them will do.
+POSTGRES_INIT_LOCK = 0x676C6F6B616C  # "glokal"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Foreign keys are off by default in SQLite; WAL lets the web app read while a sync writes.
+    # Foreign keys are off by default in SQLite. (WAL is set once, by upgrade: it is stored in
+    # the file, and setting it here would write to a file that a read should leave alone.)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -45,14 +50,12 @@ class Store:
     The caller owns each transaction: ``with store.session() as s, s.begin(): ...``.
     """
 
-    def __init__(self, url: URL) -> None:
+    def __init__(self, url: URL, *, setting: str = DATABASE_SETTING) -> None:
         self.url = url
+        self.setting = setting
         self.is_sqlite = url.get_backend_name() == "sqlite"
         connect_args: dict[str, Any] = {}
-        if self.is_sqlite:
-            if url.database and url.database != ":memory:":
-                Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        else:
+        if not self.is_sqlite:
             connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
         self.engine: Engine = create_engine(url, connect_args=connect_args)
         if self.is_sqlite:
@@ -67,20 +70,49 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    # -- errors ----------------------------------------------------------------------------
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn database and file-system failures inside the block into StoreError."""
+        try:
+            yield
+        except OperationalError as exc:
+            raise DatabaseUnavailable(
+                f"cannot use the database {self.display_url}: {_first_line(exc)}",
+                where=self.setting,
+            ) from None
+        except DBAPIError as exc:
+            raise StoreError(
+                f"the database {self.display_url} refused: {_first_line(exc)}", where=self.setting
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot use the database {self.display_url}: {exc.strerror or exc}",
+                where=self.setting,
+            ) from None
+
+    def _create_sqlite_directory(self) -> None:
+        database = self.url.database
+        if self.is_sqlite and database and database != ":memory:" and "mode=ro" not in database:
+            with self.errors():
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+
     # -- connections -----------------------------------------------------------------------
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        """A connection in a transaction; connection failures become DatabaseUnavailable."""
-        try:
+        """A connection in a transaction; failures become StoreError (DatabaseUnavailable)."""
+        with self.errors():
             connection = self.engine.connect()
-        except OperationalError as exc:
-            raise DatabaseUnavailable(
-                f"cannot connect to the database {self.display_url}: {_first_line(exc)}",
-                where=DATABASE_SETTING,
-            ) from None
-        with connection, connection.begin():
-            yield connection
+            with connection, connection.begin():
+                yield connection
+
+    def _lock_for_init(self, connection: Connection) -> None:
+        if not self.is_sqlite:
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_INIT_LOCK}
+            )
 
     def session(self) -> Session:
         """A new session; use ``with store.session() as s, s.begin():`` for one transaction."""
@@ -103,35 +135,44 @@ class Store:
 
     def upgrade(self, revision: str = "head") -> tuple[str | None, str | None]:
         """Run the migrations up to ``revision``; returns (revision before, revision after)."""
+        self._create_sqlite_directory()
+        if self.is_sqlite:
+            # WAL lets the web app read while a sync writes; it must be set outside a transaction.
+            with self.errors(), self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         config = self._alembic_config()
         with self.connect() as connection:
+            self._lock_for_init(connection)
             before = MigrationContext.configure(connection).get_current_revision()
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            try:
+                command.upgrade(config, revision)
+            except CommandError as exc:
+                raise InputError(str(exc), where="--revision") from None
             after = MigrationContext.configure(connection).get_current_revision()
         return before, after
 
     def check_ready(self) -> None:
-        """Raise SchemaNotReady unless the schema is at this version's head."""
+        """Raise SchemaNotReady unless the schema is at head and the reference data loaded."""
         current, head = self.current_revision(), self.head_revision()
         if current is None:
             raise SchemaNotReady(
                 f"the database {self.display_url} has no Glokal schema yet; run `glokal init`",
-                where=DATABASE_SETTING,
+                where=self.setting,
             )
         if current != head:
             raise SchemaNotReady(
                 f"the database {self.display_url} is at schema revision {current}, this version "
                 f"of Glokal needs {head}; run `glokal db upgrade`",
-                where=DATABASE_SETTING,
+                where=self.setting,
             )
-
-    def is_ready(self) -> bool:
-        try:
-            self.check_ready()
-        except SchemaNotReady:
-            return False
-        return True
+        with self.connect() as connection:
+            goals = connection.scalar(select(func.count()).select_from(GoalRow))
+        if not goals:
+            raise SchemaNotReady(
+                f"the database {self.display_url} has no reference data yet; run `glokal init`",
+                where=self.setting,
+            )
 
     # -- reference data --------------------------------------------------------------------
 

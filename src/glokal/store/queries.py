@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from glokal.framework import Goal, Indicator, MillenniumGoal, Target
-from glokal.places import County, Kommungrupp, Place
+from glokal.places import Kommungrupp, Place
 from glokal.store.models import (
     CountyRow,
     GoalRow,
@@ -33,10 +33,6 @@ def _goal(row: GoalRow) -> Goal:
 
 def list_goals(session: Session) -> list[Goal]:
     return [_goal(r) for r in session.scalars(select(GoalRow).order_by(GoalRow.number))]
-
-
-def goal_exists(session: Session, number: int) -> bool:
-    return session.get(GoalRow, number) is not None
 
 
 def list_targets(session: Session, goal: int | None = None) -> list[Target]:
@@ -98,13 +94,6 @@ def list_places(session: Session, unit_type: str | None = None) -> list[Place]:
             source=r.source,
         )
         for r in session.scalars(query)
-    ]
-
-
-def list_counties(session: Session) -> list[County]:
-    return [
-        County(code=r.code, name=r.name, region=r.region, source=r.source)
-        for r in session.scalars(select(CountyRow).order_by(CountyRow.code))
     ]
 
 

@@ -34,10 +34,6 @@ class TableCounts:
     updated: int = 0
     unchanged: int = 0
 
-    @property
-    def total(self) -> int:
-        return self.inserted + self.updated + self.unchanged
-
 
 ReferenceCounts = dict[str, TableCounts]
 

@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from glokal import __version__
-from glokal.errors import GlokalError, NotFound
+from glokal.errors import GlokalError, NotFound, StoreError
 from glokal.framework import Goal
 from glokal.i18n import LANGUAGES, translator
 from glokal.places import Kommungrupp, Place
@@ -35,7 +35,7 @@ class IndexPage:
 
 def _session(request: Request) -> Iterator[Session]:
     store: Store = request.app.state.store
-    with store.session() as session, session.begin():
+    with store.errors(), store.session() as session, session.begin():
         yield session
 
 
@@ -72,7 +72,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @app.exception_handler(GlokalError)
     async def glokal_error(_request: Request, exc: GlokalError) -> JSONResponse:
-        status = 404 if isinstance(exc, NotFound) else 400
+        status = 404 if isinstance(exc, NotFound) else 503 if isinstance(exc, StoreError) else 400
         return JSONResponse({"error": exc.message, "where": exc.where}, status_code=status)
 
     @app.get("/", response_class=HTMLResponse)

@@ -1,0 +1,489 @@
+"""Benchmark: a full Kolada sync of the replay dataset into SQLite, end to end.
+
+The replay server (tests/kolada/replay.py, ~100 real KPIs × 312 units × 2000–2025, values
+generated up front) runs in a separate process, so that its JSON generation does not share a
+GIL with the clients. Against that one server, in one run:
+
+1. glokal: `sync_kolada` (the Agenda 2030 selection, years 2000–2025) into a fresh SQLite file,
+   `KoladaClient(concurrency=4, rate=0)`; values/s = values written / wall time (metadata,
+   fetching, parsing and writing included).
+2. glokal again on the same database: a no-change incremental sync (`from_date` = today).
+3. The raw floor: plain httpx GETs, 4 at a time, of exactly the data pages glokal fetches
+   (`/data/kpi/{kpi}/year/2000,…,2024` and `…/year/2025`, `per_page=5000`, following
+   `next_url`), bodies read but not parsed (`next_url` is found by a byte search).
+   values/s = glokal's value count / the floor's time.
+4. koladapy (PyPI), the Python client for Kolada v3: `get_data_as_dataframe(kpi_id=…,
+   years=2000–2025)` per KPI (the same pages as glokal) with its throttling off; values =
+   cells of its DataFrame with a value. koladapy asks for `/data/?kpi_id=…&year=…`, which the
+   replay server does not route, so the benchmark's server process rewrites that form to the
+   path form before answering (the same answer, the same work for the server).
+5. A profile of one more full sync into a fresh file, in a child process under py-spy (all
+   threads, idle samples included), summarised by where the time goes; cProfile of the event
+   loop's thread when py-spy is not installed (`.venv/bin/pip install py-spy`).
+
+Run: `.venv/bin/python bench/kolada_sync.py` (needs the `bench` extra: `pip install -e .[bench]`).
+Options: `--koladapy-kpis N` measures koladapy on the first N KPIs only (default: all),
+`--no-profile` skips step 5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import httpx
+from sqlalchemy.engine import make_url
+
+from glokal.kolada import KoladaClient, SyncOptions, SyncReport, sync_kolada
+from glokal.kolada.client import MAX_IDS_PER_SEGMENT, PER_PAGE
+from glokal.kolada.plan import chunked
+from glokal.store import Store
+from glokal.store.kolada import count_values, ever_checkpointed_kpis
+
+REPO = Path(__file__).resolve().parents[1]
+KPI_COUNT = 100
+YEARS = tuple(range(2000, 2026))
+CONCURRENCY = 4
+GOALS = {"koladapy": 5.0, "floor": 0.5, "incremental": 0.05}
+
+
+# -- the replay server, in its own process --------------------------------------------------
+
+
+def _serve(kpi_count: int) -> None:
+    """Build the replay dataset, generate every value, serve it; print the base URL.
+
+    Serves until stdin closes (the parent exits or closes the pipe).
+    """
+    from tests.conftest import KOLADA_DATA
+    from tests.kolada import replay
+
+    class QueryFormHandler(replay._Handler):
+        """Also answers koladapy's `/v3/data/?kpi_id=A&kpi_id=B&year=2000&…` form."""
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            if parts.path in ("/v3/data", "/v3/data/"):
+                segments: dict[str, list[str]] = {}
+                rest: list[tuple[str, str]] = []
+                for key, value in parse_qsl(parts.query, keep_blank_values=True):
+                    name = {"kpi_id": "kpi", "municipality_id": "municipality", "year": "year"}
+                    if key in name:
+                        segments.setdefault(name[key], []).extend(value.split(","))
+                    else:
+                        rest.append((key, value))
+                path = "/v3/data" + "".join(
+                    f"/{name}/{','.join(segments[name])}"
+                    for name in ("kpi", "municipality", "year")
+                    if name in segments
+                )
+                self.path = f"{path}?{urlencode(rest)}" if rest else path
+            super().do_GET()
+
+    dataset = replay.ReplayDataset(KOLADA_DATA, kpi_count=kpi_count)
+    dataset.generate_all()  # generation is not what is measured
+    replay._Handler = QueryFormHandler  # type: ignore[misc]  # ReplayServer.start uses it
+    server = replay.ReplayServer(dataset)
+    print(server.start(), flush=True)
+    sys.stdin.read()
+    server.stop()
+
+
+class ServerProcess:
+    def __init__(self, kpi_count: int) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(kpi_count)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=_env(),
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.stop()
+            raise SystemExit("the replay server did not start")
+
+    def cpu(self) -> float:
+        """CPU seconds the server process has used so far (Linux /proc; 0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+# -- glokal ---------------------------------------------------------------------------------
+
+
+def _fresh_store(path: Path) -> Store:
+    store = Store(make_url(f"sqlite:///{path}"))
+    store.init()
+    return store
+
+
+def glokal_sync(store: Store, url: str) -> tuple[SyncReport, float]:
+    async def go() -> SyncReport:
+        async with KoladaClient(url, concurrency=CONCURRENCY, rate=0) as client:
+            return await sync_kolada(store, client, SyncOptions(years=YEARS))
+
+    started = time.perf_counter()
+    report = asyncio.run(go())
+    return report, time.perf_counter() - started
+
+
+def _profile_child(url: str, database: str) -> None:
+    """One full sync into a fresh file (run under py-spy by the parent)."""
+    store = _fresh_store(Path(database))
+    cpu = time.process_time()
+    report, seconds = glokal_sync(store, url)
+    cpu = time.process_time() - cpu
+    store.close()
+    print(f"synced {report.values_written} {seconds:.3f} {cpu:.3f}", flush=True)
+
+
+# -- the raw floor --------------------------------------------------------------------------
+
+_NEXT_URL = b'"next_url": '
+
+
+def _next_url(body: bytes) -> str | None:
+    """`next_url` of an envelope without parsing it: the key follows `values`, near the end."""
+    at = body.rfind(_NEXT_URL)
+    if at < 0:
+        raise ValueError("no next_url in the answer")
+    start = at + len(_NEXT_URL)
+    if body.startswith(b"null", start):
+        return None
+    end = body.index(b'"', start + 1)
+    return body[start + 1 : end].decode()
+
+
+def data_urls(url: str, kpis: Sequence[str]) -> list[str]:
+    """The first page of every data request glokal makes (KoladaClient.data, one KPI each)."""
+    return [
+        str(
+            httpx.URL(
+                f"{url}/data/kpi/{kpi}/year/{','.join(map(str, years))}",
+                params={"per_page": PER_PAGE},
+            )
+        )
+        for kpi in kpis
+        for years in chunked(YEARS, MAX_IDS_PER_SEGMENT)
+    ]
+
+
+def raw_floor(url: str, kpis: Sequence[str]) -> tuple[int, int, float]:
+    """GET every data page glokal fetches, 4 at a time; returns (pages, bytes, seconds)."""
+
+    async def go() -> tuple[int, int]:
+        pages = size = 0
+        slots = asyncio.Semaphore(CONCURRENCY)
+        limits = httpx.Limits(max_connections=CONCURRENCY * 2)
+        async with httpx.AsyncClient(limits=limits, timeout=60) as http:
+
+            async def chain(first: str) -> None:
+                nonlocal pages, size
+                page: str | None = first
+                while page:
+                    async with slots:
+                        response = await http.get(page)
+                        body = await response.aread()
+                    response.raise_for_status()
+                    pages += 1
+                    size += len(body)
+                    following = _next_url(body)
+                    page = str(httpx.URL(page).join(following)) if following else None
+
+            await asyncio.gather(*(chain(first) for first in data_urls(url, kpis)))
+        return pages, size
+
+    started = time.perf_counter()
+    pages, size = asyncio.run(go())
+    return pages, size, time.perf_counter() - started
+
+
+# -- koladapy -------------------------------------------------------------------------------
+
+
+def koladapy_fetch(url: str, kpis: Sequence[str]) -> tuple[int, int, float]:
+    """koladapy's DataFrame of the KPIs; returns (values, rows, seconds)."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # koladapy draws progress bars on stderr
+    import pandas as pd
+    from koladapy import KoladaAPI
+
+    # max_requests_per_second=inf: its minimum interval between requests becomes 0.
+    api = KoladaAPI(base_url=f"{url}/", max_requests_per_second=float("inf"), timeout=60)
+    started = time.perf_counter()
+    frames = [api.get_data_as_dataframe(kpi_id=kpi, years=list(YEARS)) for kpi in kpis]
+    frame = pd.concat(frames, ignore_index=True)
+    seconds = time.perf_counter() - started
+    return int(frame["value"].notna().sum()), len(frame), seconds
+
+
+# -- the profile ----------------------------------------------------------------------------
+
+# Where a sample of the sync goes, by thread: (category, pattern on its collapsed stack), the
+# first match wins. py-spy's frames look like `function (package/module.py:line)`.
+_LOOP_CATEGORIES = [
+    ("JSON parsing (json.loads in KoladaClient.get_json)", r"json/decoder\.py|json/__init__\.py"),
+    ("building cells (parse_data → ValueCell)", r"parse_data \("),
+    ("idle in select: waiting for the server or for the writer", r"selectors\.py"),
+    ("HTTP (httpx, httpcore, h11, anyio)", r"httpx/|httpcore/|h11/|anyio/"),
+    ("asyncio and glokal glue, metadata", r"."),
+]
+_WRITER_CATEGORIES = [
+    ("sqlite3 executemany (C: B-tree inserts, FK checks)", r"do_executemany \("),
+    (
+        "SQLAlchemy per-row parameters (construct_params, DATETIME bind processor)",
+        r"construct_params|_init_compiled|bind_processor|_process_executemany",
+    ),
+    ("commit (WAL writes, checkpoints)", r"do_commit|_commit_impl"),
+    ("row dicts for SQLAlchemy (replace_kpi_values)", r"replace_kpi_values\.<locals>"),
+    ("DELETE of old values, checkpoint row, sessions, other", r"."),
+]
+
+
+def _category(stack: str, categories: list[tuple[str, str]]) -> str:
+    return next(name for name, pattern in categories if re.search(pattern, stack))
+
+
+def summarise_profile(raw: Path) -> list[str]:
+    """py-spy's raw samples (--threads --idle) as shares of the sync's wall time, by thread."""
+    loop: collections.Counter[str] = collections.Counter()
+    writer: collections.Counter[str] = collections.Counter()
+    functions: collections.Counter[str] = collections.Counter()
+    wall = 0  # samples of the event loop's thread during the sync: the wall time
+    for line in raw.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count, frames = int(count_text), stack.split(";")
+        if "MainThread" in frames[0]:
+            if "glokal_sync (" not in stack:
+                continue  # start-up, Store.init
+            wall += count
+            loop[_category(stack, _LOOP_CATEGORIES)] += count
+        elif "asyncio_" in frames[0]:  # asyncio.to_thread's workers: the store writes
+            if frames[-1].startswith("_worker (concurrent/futures/thread.py"):
+                continue  # idle, waiting for work
+            writer[_category(stack, _WRITER_CATEGORIES)] += count
+        else:
+            continue
+        if "selectors.py" not in frames[-1]:
+            functions[frames[-1]] += count
+    lines = [f"  event loop thread ({wall} samples = the wall time):"]
+    lines += [f"    {n / wall:6.1%}  {name}" for name, n in loop.most_common()]
+    busy = sum(writer.values())
+    lines.append(f"  writer threads (one at a time, under the write lock): busy {busy / wall:.0%}")
+    lines += [f"    {n / wall:6.1%}  {name}" for name, n in writer.most_common()]
+    lines.append("  top functions by own time (all threads, not idle), share of the wall time:")
+    lines += [f"    {n / wall:6.1%}  {name}" for name, n in functions.most_common(10)]
+    return lines
+
+
+def profile_pyspy(pyspy: str, url: str, directory: Path) -> str:
+    raw = directory / "profile.txt"
+    command = [
+        pyspy, "record", "--threads", "--idle", "--nonblocking", "--rate", "200",
+        "--format", "raw", "--output", str(raw), "--",
+        sys.executable, __file__, "--profile-child", url, str(directory / "profile.sqlite3"),
+    ]  # fmt: skip
+    done = subprocess.run(command, env=_env(), capture_output=True, text=True, check=True)
+    _, values, seconds, cpu = next(
+        line for line in done.stdout.splitlines() if line.startswith("synced ")
+    ).split()
+    return "\n".join(
+        [
+            f"profile (py-spy, 200 Hz, all threads, idle included) of one more full sync: "
+            f"{int(values):,} values in {float(seconds):.1f} s under the profiler, "
+            f"client CPU {float(cpu):.1f} s",
+            *summarise_profile(raw),
+        ]
+    )
+
+
+def profile_cprofile(url: str, directory: Path) -> str:
+    import cProfile
+    import io
+    import pstats
+
+    store = _fresh_store(directory / "profile.sqlite3")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    glokal_sync(store, url)
+    profiler.disable()
+    store.close()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    return "cProfile of the event loop's thread (writer threads not seen):\n" + out.getvalue()
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+class Phase:
+    """Wall time, this process's CPU and the server's CPU over a `with` block."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.seconds = self.cpu = self.server_cpu = 0.0
+
+    def __enter__(self) -> Phase:
+        self._start = (time.perf_counter(), time.process_time(), self.server.cpu())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        wall, cpu, server_cpu = self._start
+        self.seconds = time.perf_counter() - wall
+        self.cpu = time.process_time() - cpu
+        self.server_cpu = self.server.cpu() - server_cpu
+
+    def line(self, name: str, values: int, detail: str) -> str:
+        rate = values / self.seconds
+        return (
+            f"{name:<25}{values:>10,} values in {self.seconds:6.2f} s = {rate:>8,.0f} values/s"
+            f"  (CPU: client {self.cpu:5.1f} s, server {self.server_cpu:5.1f} s; {detail})"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kpis", type=int, default=KPI_COUNT, help="KPIs in the replay dataset")
+    parser.add_argument("--koladapy-kpis", type=int, default=0, help="koladapy on N KPIs only")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of glokal and the floor")
+    parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--serve", type=int, metavar="KPI_COUNT", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return _serve(args.serve)
+    if args.profile_child:
+        return _profile_child(*args.profile_child)
+
+    started = time.perf_counter()
+    server = ServerProcess(args.kpis)
+    print(
+        f"replay server (own process): {server.url}, {args.kpis} KPIs, years 2000–2025; "
+        f"load average {_load()}"
+    )
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp)
+            fulls: list[Phase] = []
+            agains: list[Phase] = []
+            floors: list[Phase] = []
+            for round_ in range(1, args.rounds + 1):
+                store = _fresh_store(directory / f"glokal{round_}.sqlite3")
+                with Phase(server) as full_phase:
+                    full, _ = glokal_sync(store, server.url)
+                values = full.values_written
+                with store.session() as session:
+                    stored = count_values(session)
+                    kpis = sorted(ever_checkpointed_kpis(session))
+                assert full.mode == "full" and stored == values, (full.mode, stored, values)
+                fulls.append(full_phase)
+                print(full_phase.line(f"{round_}: glokal full sync", values,
+                                      f"{len(kpis)} KPIs, {full.requests} requests"))  # fmt: skip
+
+                with Phase(server) as again_phase:
+                    again, _ = glokal_sync(store, server.url)
+                store.close()
+                assert again.mode == "incremental" and again.values_written == 0, again
+                agains.append(again_phase)
+                print(
+                    f"{round_}: glokal incremental {again.values_written:>10,} values in "
+                    f"{again_phase.seconds:6.2f} s = "
+                    f"{again_phase.seconds / full_phase.seconds:.1%} of the full sync  "
+                    f"(CPU: client {again_phase.cpu:5.1f} s, server {again_phase.server_cpu:5.1f} "
+                    f"s; {again.requests} requests)"
+                )
+
+                with Phase(server) as floor_phase:
+                    pages, size, _ = raw_floor(server.url, kpis)
+                floors.append(floor_phase)
+                print(floor_phase.line(f"{round_}: raw floor (httpx, 4)", values,
+                                       f"{pages} pages, {size / 1e6:,.0f} MB"))  # fmt: skip
+
+            subset = kpis[: args.koladapy_kpis] if args.koladapy_kpis else kpis
+            with Phase(server) as koladapy_phase:
+                k_values, k_rows, _ = koladapy_fetch(server.url, subset)
+            print(koladapy_phase.line("koladapy DataFrame", k_values,
+                                      f"{len(subset)} KPIs, {k_rows:,} rows"))  # fmt: skip
+
+            best = min(p.seconds for p in fulls)
+            glokal_rate = values / best
+            floor_rate = values / min(p.seconds for p in floors)
+            koladapy_rate = k_values / koladapy_phase.seconds
+            incremental_share = min(p.seconds for p in agains) / best
+            print(
+                f"\nbest of {args.rounds}: glokal {glokal_rate:,.0f} values/s, raw floor "
+                f"{floor_rate:,.0f} values/s, koladapy {koladapy_rate:,.0f} values/s "
+                f"(one round); load average {_load()}"
+            )
+            print()
+            ratios = (
+                ("glokal/koladapy", glokal_rate / koladapy_rate, "×", "≥ 5×",
+                 glokal_rate / koladapy_rate >= GOALS["koladapy"]),
+                ("glokal/floor", glokal_rate / floor_rate, "×", "≥ 0.5×",
+                 glokal_rate / floor_rate >= GOALS["floor"]),
+                ("incremental/full", incremental_share * 100, " %", "≤ 5 %",
+                 incremental_share <= GOALS["incremental"]),
+                ("(floor/koladapy)", floor_rate / koladapy_rate, "×", "-", None),
+            )  # fmt: skip
+            for name, ratio, unit, goal, ok in ratios:
+                verdict = f"goal {goal}: {_verdict(ok)}" if ok is not None else ""
+                print(f"{name:<17} {ratio:6.2f}{unit}  {verdict}")
+
+            if not args.no_profile:
+                print()
+                pyspy = shutil.which("py-spy", path=str(Path(sys.executable).parent))
+                pyspy = pyspy or shutil.which("py-spy")
+                if pyspy:
+                    print(profile_pyspy(pyspy, server.url, directory))
+                else:
+                    print(profile_cprofile(server.url, directory))
+    finally:
+        server.stop()
+    print(f"\n(benchmark took {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
