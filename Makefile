@@ -16,8 +16,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+# On first start, sync the Agenda 2030 key figures from Kolada (offline: one line, and on).
 run: $(VENV)/.installed
 	$(BIN)/glokal init
+	$(BIN)/glokal sync kolada --if-empty --offline-ok
 	$(BIN)/glokal serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed
@@ -33,7 +35,9 @@ typecheck: $(VENV)/.installed
 check: lint typecheck test
 
 bench: $(VENV)/.installed
-	$(BIN)/python bench/bench_reference.py
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	PYTHONPATH=. $(BIN)/python bench/bench_reference.py
+	PYTHONPATH=. $(BIN)/python bench/kolada_sync.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -17,13 +17,15 @@ GIL with the clients. Against that one server, in one run:
    cells of its DataFrame with a value. koladapy asks for `/data/?kpi_id=…&year=…`, which the
    replay server does not route, so the benchmark's server process rewrites that form to the
    path form before answering (the same answer, the same work for the server).
-5. A profile of one more full sync into a fresh file, in a child process under py-spy (all
-   threads, idle samples included), summarised by where the time goes; cProfile of the event
-   loop's thread when py-spy is not installed (`.venv/bin/pip install py-spy`).
+5. Profiles of full syncs into fresh files, in a child process under py-spy: once sampling
+   all threads with idle time (where the wall time goes, per thread), once sampling only the
+   thread holding the GIL (where the CPU of the client goes); summarised by category. Without
+   py-spy (`.venv/bin/pip install py-spy`): cProfile of the event loop's thread.
 
 Run: `.venv/bin/python bench/kolada_sync.py` (needs the `bench` extra: `pip install -e .[bench]`).
-Options: `--koladapy-kpis N` measures koladapy on the first N KPIs only (default: all),
-`--no-profile` skips step 5.
+Steps 1–3 run `--rounds` times (default 2; the best counts), step 4 once. Options:
+`--koladapy-kpis N` measures koladapy on the first N KPIs only (default: all), `--no-profile`
+skips step 5.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -55,6 +57,7 @@ REPO = Path(__file__).resolve().parents[1]
 KPI_COUNT = 100
 YEARS = tuple(range(2000, 2026))
 CONCURRENCY = 4
+PROFILE_RATE = 200  # py-spy samples per second
 GOALS = {"koladapy": 5.0, "floor": 0.5, "incremental": 0.05}
 
 
@@ -252,9 +255,13 @@ def koladapy_fetch(url: str, kpis: Sequence[str]) -> tuple[int, int, float]:
 # Where a sample of the sync goes, by thread: (category, pattern on its collapsed stack), the
 # first match wins. py-spy's frames look like `function (package/module.py:line)`.
 _LOOP_CATEGORIES = [
+    # httpcore asks sniffio which event loop runs, for every lock and event it makes; when
+    # sniffio is not installed (httpx and anyio no longer need it), that is a failed import,
+    # with its search of sys.path, each time.
+    ("HTTP: httpcore's failed `import sniffio`, per lock", r"current_async_library"),
     ("JSON parsing (json.loads in KoladaClient.get_json)", r"json/decoder\.py|json/__init__\.py"),
     ("building cells (parse_data → ValueCell)", r"parse_data \("),
-    ("idle in select: waiting for the server or for the writer", r"selectors\.py"),
+    ("idle in select: waiting for the server, the writer or the GIL", r"selectors\.py"),
     ("HTTP (httpx, httpcore, h11, anyio)", r"httpx/|httpcore/|h11/|anyio/"),
     ("asyncio and glokal glue, metadata", r"."),
 ]
@@ -274,59 +281,86 @@ def _category(stack: str, categories: list[tuple[str, str]]) -> str:
     return next(name for name, pattern in categories if re.search(pattern, stack))
 
 
-def summarise_profile(raw: Path) -> list[str]:
-    """py-spy's raw samples (--threads --idle) as shares of the sync's wall time, by thread."""
-    loop: collections.Counter[str] = collections.Counter()
-    writer: collections.Counter[str] = collections.Counter()
-    functions: collections.Counter[str] = collections.Counter()
-    wall = 0  # samples of the event loop's thread during the sync: the wall time
+def _sync_samples(raw: Path) -> Iterator[tuple[str, str, list[str], int]]:
+    """(thread: "loop" or "writer", stack, frames, count) of py-spy's raw samples of the sync."""
     for line in raw.read_text().splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not count_text.isdigit():
             continue
         count, frames = int(count_text), stack.split(";")
         if "MainThread" in frames[0]:
-            if "glokal_sync (" not in stack:
-                continue  # start-up, Store.init
+            if "glokal_sync (" in stack:  # not start-up, Store.init
+                yield "loop", stack, frames, count
+        # asyncio.to_thread's workers: the store writes (idle: waiting for work in _worker)
+        elif "asyncio_" in frames[0] and not frames[-1].startswith("_worker (concurrent/"):
+            yield "writer", stack, frames, count
+
+
+def summarise_wall(raw: Path) -> list[str]:
+    """Samples of all threads, idle included (--idle): shares of the sync's wall time."""
+    loop: collections.Counter[str] = collections.Counter()
+    writer: collections.Counter[str] = collections.Counter()
+    functions: collections.Counter[str] = collections.Counter()
+    wall = 0  # samples of the event loop's thread during the sync: the wall time
+    for thread, stack, frames, count in _sync_samples(raw):
+        if thread == "loop":
             wall += count
             loop[_category(stack, _LOOP_CATEGORIES)] += count
-        elif "asyncio_" in frames[0]:  # asyncio.to_thread's workers: the store writes
-            if frames[-1].startswith("_worker (concurrent/futures/thread.py"):
-                continue  # idle, waiting for work
-            writer[_category(stack, _WRITER_CATEGORIES)] += count
         else:
-            continue
+            writer[_category(stack, _WRITER_CATEGORIES)] += count
         if "selectors.py" not in frames[-1]:
             functions[frames[-1]] += count
     lines = [f"  event loop thread ({wall} samples = the wall time):"]
     lines += [f"    {n / wall:6.1%}  {name}" for name, n in loop.most_common()]
     busy = sum(writer.values())
-    lines.append(f"  writer threads (one at a time, under the write lock): busy {busy / wall:.0%}")
+    lines.append(
+        f"  writer threads (one at a time, under the write lock): busy {busy / wall:.0%} "
+        "(waits for the GIL count as busy)"
+    )
     lines += [f"    {n / wall:6.1%}  {name}" for name, n in writer.most_common()]
     lines.append("  top functions by own time (all threads, not idle), share of the wall time:")
-    lines += [f"    {n / wall:6.1%}  {name}" for name, n in functions.most_common(10)]
+    lines += [f"    {n / wall:6.1%}  {name}" for name, n in functions.most_common(8)]
     return lines
 
 
-def profile_pyspy(pyspy: str, url: str, directory: Path) -> str:
-    raw = directory / "profile.txt"
+def summarise_gil(raw: Path, seconds: float) -> list[str]:
+    """Samples of the thread holding the GIL (--gil): who holds it, as shares of wall time."""
+    held: collections.Counter[str] = collections.Counter()
+    for thread, stack, _, count in _sync_samples(raw):
+        categories = _LOOP_CATEGORIES if thread == "loop" else _WRITER_CATEGORIES
+        held[f"{thread}: {_category(stack, categories)}"] += count
+    wall = PROFILE_RATE * seconds
+    lines = [f"  the GIL is held {sum(held.values()) / wall:.0%} of the wall time, by:"]
+    lines += [f"    {n / wall:6.1%}  {name}" for name, n in held.most_common()]
+    return lines
+
+
+def _pyspy(pyspy: str, url: str, directory: Path, mode: str) -> tuple[Path, int, float, float]:
+    raw = directory / f"profile{mode}.txt"
+    database = directory / f"profile{mode}.sqlite3"
     command = [
-        pyspy, "record", "--threads", "--idle", "--nonblocking", "--rate", "200",
+        pyspy, "record", "--threads", mode, "--nonblocking", "--rate", str(PROFILE_RATE),
         "--format", "raw", "--output", str(raw), "--",
-        sys.executable, __file__, "--profile-child", url, str(directory / "profile.sqlite3"),
+        sys.executable, __file__, "--profile-child", url, str(database),
     ]  # fmt: skip
     done = subprocess.run(command, env=_env(), capture_output=True, text=True, check=True)
     _, values, seconds, cpu = next(
         line for line in done.stdout.splitlines() if line.startswith("synced ")
     ).split()
-    return "\n".join(
-        [
-            f"profile (py-spy, 200 Hz, all threads, idle included) of one more full sync: "
-            f"{int(values):,} values in {float(seconds):.1f} s under the profiler, "
-            f"client CPU {float(cpu):.1f} s",
-            *summarise_profile(raw),
-        ]
-    )
+    return raw, int(values), float(seconds), float(cpu)
+
+
+def profile_pyspy(pyspy: str, url: str, directory: Path) -> str:
+    """Two more full syncs under py-spy: all threads with idle time, then the GIL holder."""
+    lines = []
+    for mode, what in (("--idle", "all threads, idle included"), ("--gil", "GIL holder only")):
+        raw, values, seconds, cpu = _pyspy(pyspy, url, directory, mode)
+        lines.append(
+            f"profile (py-spy {mode}, {PROFILE_RATE} Hz, {what}): one more full sync, "
+            f"{values:,} values in {seconds:.1f} s under the profiler, client CPU {cpu:.1f} s"
+        )
+        lines += summarise_wall(raw) if mode == "--idle" else summarise_gil(raw, seconds)
+    return "\n".join(lines)
 
 
 def profile_cprofile(url: str, directory: Path) -> str:
