@@ -19,7 +19,7 @@ ALLOWED = {
     "errors": set(),
     "settings": {"errors"},
     "i18n": set(),
-    "framework": {"errors"},
+    "framework": {"errors", "i18n"},
     "places": {"errors"},
     "store": BASE | {"framework", "places"},
     "kolada": BASE | {"framework", "places", "store"},

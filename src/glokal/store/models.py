@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from glokal.framework import GoalStatus
+
 # Named constraints, so migrations can refer to them on every backend.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -242,3 +244,70 @@ class KoladaSyncCheckpointRow(Base):
     kpi: Mapped[str] = mapped_column(String(16), primary_key=True)
     values_written: Mapped[int] = mapped_column(Integer)
     done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# -- analysis ---------------------------------------------------------------------------------
+
+_STATUS_CHECK = "status IN (" + ", ".join(f"'{s.value}'" for s in GoalStatus) + ")"
+
+
+class KpiResultRow(Base):
+    """Glokal's analysis of one unit's KPI (latest value, Riket, trend, positions) by a method.
+
+    Derived figures: Glokal's own analysis, never attributed to Kolada.
+    """
+
+    __tablename__ = "kpi_result"
+
+    method: Mapped[str] = mapped_column(String(16), primary_key=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), primary_key=True)
+    kpi: Mapped[str] = mapped_column(String(16), primary_key=True)
+    reference_year: Mapped[int] = mapped_column(Integer)
+    polarity: Mapped[str] = mapped_column(String(8))
+    period: Mapped[int | None] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float)
+    riket_value: Mapped[float | None] = mapped_column(Float)
+    trend: Mapped[str] = mapped_column(String(16))
+    position: Mapped[str | None] = mapped_column(String(24))
+    points: Mapped[float | None] = mapped_column(Float)  # the KPI's contribution to its goals
+    details: Mapped[dict[str, object]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GoalSuggestionRow(Base):
+    """The status a method suggests for one unit and goal, with what it rests on."""
+
+    __tablename__ = "goal_suggestion"
+    __table_args__ = (CheckConstraint(_STATUS_CHECK, name="status"),)
+
+    method: Mapped[str] = mapped_column(String(16), primary_key=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), primary_key=True)
+    goal: Mapped[int] = mapped_column(ForeignKey("goal.number"), primary_key=True)
+    reference_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24))
+    score: Mapped[float | None] = mapped_column(Float)
+    kpis_total: Mapped[int] = mapped_column(Integer)
+    kpis_used: Mapped[int] = mapped_column(Integer)
+    details: Mapped[dict[str, object]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GoalAssessmentRow(Base):
+    """A status people decided for a unit and goal. Append-only: each change is a new row."""
+
+    __tablename__ = "goal_assessment"
+    __table_args__ = (CheckConstraint(_STATUS_CHECK, name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), index=True)
+    goal: Mapped[int] = mapped_column(ForeignKey("goal.number"))
+    status: Mapped[str] = mapped_column(String(24))
+    text: Mapped[str] = mapped_column(Text)  # "Så ligger … till i korthet"
+    assessor: Mapped[str] = mapped_column(Text)  # the municipality's group, or a consultant
+    method_note: Mapped[str] = mapped_column(Text)
+    cutoff: Mapped[date] = mapped_column(Date)  # the data cut-off date
+    justification: Mapped[str | None] = mapped_column(Text)
+    suggested_status: Mapped[str | None] = mapped_column(String(24))
+    suggestion_method: Mapped[str | None] = mapped_column(String(16))
+    recorded_by: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
