@@ -50,7 +50,8 @@ def test_parse_data_drops_empty_cells_keeps_genuine_missing_and_collects_deletio
         ]},
     ]  # fmt: skip
     parsed = parse_data(items, {"0180", "1280"})
-    assert [(c.gender, c.value, c.count) for c in parsed.cells] == [("T", 40.8, 1), ("M", None, 1)]
+    assert parsed.rows == [("N1", "0180", 2020, "T", 40.8, 1, None),
+                           ("N1", "0180", 2020, "M", None, 1, None)]  # fmt: skip
     assert parsed.empty == [("N1", "0180", 2020, "K")]
     assert parsed.deleted == [("N1", "1280", 2021, "T")]
     assert parsed.unknown_units == {"G2328"}
@@ -59,10 +60,10 @@ def test_parse_data_drops_empty_cells_keeps_genuine_missing_and_collects_deletio
 def test_real_data_sample_parses() -> None:
     sample = kolada_file("data-sample.json")["values"]
     units = {u["id"] for u in kolada_file("municipality.json")["values"]}
-    parsed = parse_data(sample, units)
-    assert parsed.cells and not parsed.unknown_units
-    assert {c.kpi for c in parsed.cells} <= {"N00945", "N03702", "N03703"}
-    assert all(c.gender in "TKM" for c in parsed.cells)
+    parsed = parse_data(sample, units, "2026-11-22 08:00:00.000000")
+    assert parsed.rows and not parsed.unknown_units
+    assert {r[0] for r in parsed.rows} <= {"N00945", "N03702", "N03703"}
+    assert all(r[3] in "TKM" and r[6] == "2026-11-22 08:00:00.000000" for r in parsed.rows)
 
 
 def test_kpi_rows_from_real_metadata() -> None:

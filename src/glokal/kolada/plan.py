@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from glokal.store.kolada import ValueCell
+from glokal.store.kolada import ValueRow
 
 T = TypeVar("T")
 AGENDA_TITLE = re.compile(r"agenda\s*2030", re.IGNORECASE)
@@ -80,42 +80,49 @@ def kpi_row(item: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class ParsedData:
-    """Cells to store, keys to delete, and what was skipped, from a list of data items."""
+    """Rows to store, keys to delete, and what was skipped, from a list of data items."""
 
-    cells: list[ValueCell] = field(default_factory=list)
+    rows: list[ValueRow] = field(default_factory=list)
     deleted: list[tuple[str, str, int, str]] = field(default_factory=list)
     empty: list[tuple[str, str, int, str]] = field(default_factory=list)
     unknown_units: set[str] = field(default_factory=set)
 
 
-def parse_data(items: Iterable[dict[str, Any]], known_units: set[str]) -> ParsedData:
-    """Split Kolada data items into live cells, deleted keys and empty cells.
+def parse_data(
+    items: Iterable[dict[str, Any]], known_units: set[str], fetched_at: Any = None
+) -> ParsedData:
+    """Split Kolada data items into rows to store, deleted keys and empty cells.
 
     An empty cell (``value`` null and ``count`` 0) is not a value; a null with count ≥ 1 is a
     genuine missing value and is kept. ``isdeleted`` marks a value Kolada has removed. Units
-    the store does not know (group ids, new units) are skipped and reported.
+    the store does not know (group ids, new units) are skipped and reported. Each row ends with
+    ``fetched_at`` as given (the store's ``driver_timestamp`` renders it for the database).
     """
     parsed = ParsedData()
+    # The inner loop runs once per value (a million in a full sync): locals, no per-cell
+    # objects beyond the row tuple itself.
+    rows, deleted, empty = parsed.rows, parsed.deleted, parsed.empty
+    genders = GENDERS
     for item in items:
         unit = item["municipality"]
         if unit not in known_units:
             parsed.unknown_units.add(unit)
             continue
         kpi, period = item["kpi"], int(item["period"])
-        for cell in item.get("values") or []:
+        for cell in item.get("values") or ():
             gender = cell.get("gender") or "T"
-            if gender not in GENDERS:
+            if gender not in genders:
                 continue
-            key = (kpi, unit, period, gender)
             if cell.get("isdeleted"):
-                parsed.deleted.append(key)
+                deleted.append((kpi, unit, period, gender))
                 continue
-            count = int(cell.get("count") or 0)
+            count = cell.get("count")
+            count = int(count) if count else 0
             value = cell.get("value")
-            if value is None and count == 0:
-                parsed.empty.append(key)
+            if value is not None:
+                value = float(value)
+            elif not count:
+                empty.append((kpi, unit, period, gender))
                 continue
-            parsed.cells.append(
-                ValueCell(kpi, unit, period, gender, None if value is None else float(value), count)
-            )
+            rows.append((kpi, unit, period, gender, value, count, fetched_at))
     return parsed

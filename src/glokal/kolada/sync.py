@@ -25,6 +25,7 @@ from glokal.store.kolada import (
     checkpoint_kpi,
     checkpointed_kpis,
     delete_values,
+    driver_timestamp,
     ever_checkpointed_kpis,
     finish_run,
     flag_missing_kpis,
@@ -283,17 +284,18 @@ class KoladaSync:
         self.report.kpis_skipped = len(kpis) - len(todo)
         self.progress.phase("Kolada: values", total=len(kpis))
         self.progress.advance(self.report.kpis_skipped, 0)
+        dialect = self.store.engine.dialect
 
         async def one(kpi: str) -> None:
             requests_before = self.client.requests
             items = await self.client.data([kpi], years)
-            parsed = parse_data(items, units)
-            self.report.unknown_units |= parsed.unknown_units
             fetched_at = self.clock()
+            parsed = parse_data(items, units, driver_timestamp(dialect, fetched_at))
+            self.report.unknown_units |= parsed.unknown_units
 
             def write() -> int:
                 with self.store.session() as session, session.begin():
-                    written = replace_kpi_values(session, kpi, parsed.cells, fetched_at)
+                    written = replace_kpi_values(session, kpi, parsed.rows)
                     checkpoint_kpi(
                         session, run_id, kpi, written, self.client.requests - requests_before,
                         fetched_at,
@@ -332,16 +334,17 @@ class KoladaSync:
 
         def write() -> tuple[int, list[str], int, int]:
             with self.store.session() as session, session.begin():
-                parsed = parse_data(items, known_place_ids(session))
+                stamp = driver_timestamp(session.get_bind().dialect, fetched_at)
+                parsed = parse_data(items, known_place_ids(session), stamp)
                 self.report.unknown_units |= parsed.unknown_units
                 run = start_run(
                     session, "incremental", self.options.selection, self.client.base_url,
                     from_date, now,
                 )  # fmt: skip
-                written = upsert_values(session, parsed.cells, fetched_at)
+                written = upsert_values(session, parsed.rows)
                 deleted = delete_values(session, parsed.deleted + parsed.empty)
                 changed = sorted(
-                    {c.kpi for c in parsed.cells} | {k[0] for k in parsed.deleted + parsed.empty}
+                    {r[0] for r in parsed.rows} | {k[0] for k in parsed.deleted + parsed.empty}
                 )
                 finish_run(
                     session, run.id, self.clock(), requests=self.client.requests,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, select, tuple_, update
+from sqlalchemy import Dialect, Select, and_, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,16 +30,13 @@ from glokal.store.models import (
 POLARITIES = ("higher", "lower", "neither", "unknown")
 
 
-@dataclass(frozen=True, slots=True)
-class ValueCell:
-    """One Kolada value: a KPI, a unit, a year and a gender (T, K or M)."""
-
-    kpi: str
-    municipality: str
-    period: int
-    gender: str
-    value: float | None
-    count: int
+# One Kolada value as the database driver takes it: (kpi, municipality, period, gender, value,
+# count, fetched_at), with fetched_at already in the driver's form (see `driver_timestamp`).
+# Plain tuples, not objects: a full sync writes a million of them, and building, converting
+# and binding per-row objects was most of its CPU (bench/README.md).
+ValueRow = tuple[str, str, int, str, float | None, int, Any]
+_VALUE_KEY = ("kpi", "municipality", "period", "gender")
+_VALUE_COLUMNS = (*_VALUE_KEY, "value", "count", "fetched_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,32 +199,63 @@ def known_place_ids(session: Session) -> set[str]:
     return set(session.scalars(select(PlaceRow.id)))
 
 
-def replace_kpi_values(
-    session: Session, kpi: str, cells: Sequence[ValueCell], fetched_at: datetime
-) -> int:
-    """Make the stored values of ``kpi`` exactly ``cells`` (a full fetch of the KPI)."""
+def driver_timestamp(dialect: Dialect, when: datetime) -> Any:
+    """``when`` as KoladaValueRow.fetched_at's column type hands it to this dialect's driver.
+
+    Rendered once per batch instead of once per row; the same value the ORM would bind (for
+    SQLite the text '2026-11-22 08:00:00.000000'; PostgreSQL's driver takes the datetime), so
+    reads through the ORM see what they always saw.
+    """
+    column_type = KoladaValueRow.__table__.c.fetched_at.type
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return when if process is None else process(when)
+
+
+def _value_insert(dialect: Dialect, *, upsert: bool) -> str:
+    """INSERT of ValueRow tuples in the dialect's SQL and placeholder style."""
+    if dialect.paramstyle == "qmark":
+        mark = "?"
+    elif dialect.paramstyle in ("format", "pyformat"):
+        mark = "%s"
+    else:  # not a driver Glokal supports; say so rather than send SQL it cannot read
+        raise NotImplementedError(
+            f"value writes need ? or %s placeholders, not {dialect.paramstyle}"
+        )
+    quote = dialect.identifier_preparer.quote
+    table = quote(KoladaValueRow.__tablename__)
+    columns = ", ".join(quote(c) for c in _VALUE_COLUMNS)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join([mark] * len(_VALUE_COLUMNS))})"
+    if upsert:  # the same ON CONFLICT syntax in SQLite (3.24+) and PostgreSQL
+        key = ", ".join(quote(c) for c in _VALUE_KEY)
+        changes = ", ".join(
+            f"{quote(c)} = excluded.{quote(c)}" for c in _VALUE_COLUMNS if c not in _VALUE_KEY
+        )
+        sql += f" ON CONFLICT ({key}) DO UPDATE SET {changes}"
+    return sql
+
+
+def _write_values(session: Session, rows: Sequence[ValueRow], *, upsert: bool) -> None:
+    if not rows:
+        return
+    connection = session.connection()
+    # The driver's executemany straight from the tuples: no per-row SQLAlchemy parameter
+    # processing (the tuples are already in the driver's form).
+    connection.exec_driver_sql(
+        _value_insert(connection.dialect, upsert=upsert),
+        rows if isinstance(rows, list) else list(rows),
+    )
+
+
+def replace_kpi_values(session: Session, kpi: str, rows: Sequence[ValueRow]) -> int:
+    """Make the stored values of ``kpi`` exactly ``rows`` (a full fetch of the KPI)."""
     session.execute(delete(KoladaValueRow).where(KoladaValueRow.kpi == kpi))
-    rows = [
-        {
-            "kpi": c.kpi, "municipality": c.municipality, "period": c.period,
-            "gender": c.gender, "value": c.value, "count": c.count, "fetched_at": fetched_at,
-        }
-        for c in cells
-    ]  # fmt: skip
-    if rows:
-        session.connection().execute(insert(KoladaValueRow), rows)
+    _write_values(session, rows, upsert=False)
     return len(rows)
 
 
-def upsert_values(session: Session, cells: Sequence[ValueCell], fetched_at: datetime) -> int:
-    rows = [
-        {
-            "kpi": c.kpi, "municipality": c.municipality, "period": c.period,
-            "gender": c.gender, "value": c.value, "count": c.count, "fetched_at": fetched_at,
-        }
-        for c in cells
-    ]  # fmt: skip
-    _upsert(session, KoladaValueRow.__table__, rows, ["kpi", "municipality", "period", "gender"])
+def upsert_values(session: Session, rows: Sequence[ValueRow]) -> int:
+    """Insert values, or update the stored ones with the same key."""
+    _write_values(session, rows, upsert=True)
     return len(rows)
 
 
