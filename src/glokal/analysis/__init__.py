@@ -4,4 +4,18 @@ Pure: functions here take data frames and dataclasses and return them; they read
 and call no API. The store writes their results; the CLI and web show them.
 """
 
-__all__: list[str] = []
+from glokal.analysis.data import RIKET, AnalysisData
+from glokal.analysis.explain import explain
+from glokal.analysis.goals import METHODS, suggest
+from glokal.analysis.kpis import analyse_kpis
+from glokal.analysis.opensdg import analyse_progress
+
+__all__ = [
+    "METHODS",
+    "RIKET",
+    "AnalysisData",
+    "analyse_kpis",
+    "analyse_progress",
+    "explain",
+    "suggest",
+]

@@ -252,9 +252,8 @@ _STATUS_CHECK = "status IN (" + ", ".join(f"'{s.value}'" for s in GoalStatus) + 
 
 
 class KpiResultRow(Base):
-    """Glokal's analysis of one unit's KPI (latest value, Riket, trend, positions) by a method.
-
-    Derived figures: Glokal's own analysis, never attributed to Kolada.
+    """Glokal's analysis of one unit's KPI by a method: the latest value, Riket's value, the
+    trend, the positions and the KPI's score. Derived figures: never attributed to Kolada.
     """
 
     __tablename__ = "kpi_result"
@@ -264,13 +263,33 @@ class KpiResultRow(Base):
     kpi: Mapped[str] = mapped_column(String(16), primary_key=True)
     reference_year: Mapped[int] = mapped_column(Integer)
     polarity: Mapped[str] = mapped_column(String(8))
-    period: Mapped[int | None] = mapped_column(Integer)
-    value: Mapped[float | None] = mapped_column(Float)
+    period: Mapped[int] = mapped_column(Integer)  # the year of the latest value
+    value: Mapped[float] = mapped_column(Float)
+    current: Mapped[bool] = mapped_column(Boolean)
     riket_value: Mapped[float | None] = mapped_column(Float)
-    trend: Mapped[str] = mapped_column(String(16))
+    vs_riket: Mapped[str | None] = mapped_column(String(8))
+    trend: Mapped[str | None] = mapped_column(String(16))  # None: no verdict without a polarity
+    change_per_year: Mapped[float | None] = mapped_column(Float)
+    trend_first: Mapped[int | None] = mapped_column(Integer)
+    trend_last: Mapped[int | None] = mapped_column(Integer)
+    trend_points: Mapped[int] = mapped_column(Integer)
     position: Mapped[str | None] = mapped_column(String(24))
-    points: Mapped[float | None] = mapped_column(Float)  # the KPI's contribution to its goals
-    details: Mapped[dict[str, object]] = mapped_column(JSON)
+    better: Mapped[int | None] = mapped_column(Integer)  # units with a strictly better value
+    compared: Mapped[int | None] = mapped_column(Integer)
+    position_kommungrupp: Mapped[str | None] = mapped_column(String(24))
+    better_kommungrupp: Mapped[int | None] = mapped_column(Integer)
+    compared_kommungrupp: Mapped[int | None] = mapped_column(Integer)
+    position_similar: Mapped[str | None] = mapped_column(String(24))
+    better_similar: Mapped[int | None] = mapped_column(Integer)
+    compared_similar: Mapped[int | None] = mapped_column(Integer)
+    flags: Mapped[str] = mapped_column(Text)  # comma-separated, e.g. "too_few_points"
+    base_year: Mapped[int | None] = mapped_column(Integer)  # opensdg: the series' base
+    base_value: Mapped[float | None] = mapped_column(Float)
+    cagr: Mapped[float | None] = mapped_column(Float)
+    ratio: Mapped[float | None] = mapped_column(Float)
+    progress: Mapped[str | None] = mapped_column(String(24))
+    score: Mapped[float | None] = mapped_column(Float)  # the KPI's score in its goals
+    unused: Mapped[str | None] = mapped_column(String(16))  # why it does not count, if not
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -1,0 +1,220 @@
+"""What the analysis reads from the store, as data frames, and where it writes its results.
+
+Reads are bulk (one query per frame, straight from the driver) because the analysis looks at
+every unit at once. Writes replace a method's results for the units computed, in the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from glokal.store.database import Store
+from glokal.store.models import (
+    GoalSuggestionRow,
+    KoladaGroupMemberRow,
+    KoladaGroupRow,
+    KoladaKpiRow,
+    KpiGoalRow,
+    KpiPolarityRow,
+    KpiResultRow,
+    PlaceRow,
+)
+
+SIMILAR_PREFIX = "Liknande kommuner, övergripande, "
+SIMILAR_TITLE = re.compile(r"^Liknande kommuner, övergripande, (?P<name>.+), (?P<year>\d{4})$")
+
+
+@dataclass(frozen=True)
+class AnalysisFrames:
+    """The frames ``glokal.analysis.AnalysisData`` is built from (see its columns)."""
+
+    values: pl.DataFrame
+    units: pl.DataFrame
+    kpis: pl.DataFrame
+    goal_kpis: pl.DataFrame
+    similar: pl.DataFrame
+
+
+def _frame(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
+VALUES_SQL = (
+    "SELECT municipality AS unit, kpi, period, value FROM kolada_value "
+    "WHERE gender = 'T' AND value IS NOT NULL"
+)
+
+
+def read_values(store: Store) -> pl.DataFrame:
+    """unit, kpi, period, value: every stored total (gender T) value, null cells left out."""
+    return store.read_frame(VALUES_SQL)
+
+
+def read_analysis_frames(store: Store, session: Session) -> AnalysisFrames:
+    """Everything the analysis needs, for every unit and the current Agenda 2030 selection."""
+    places = session.execute(
+        select(PlaceRow.id, PlaceRow.type, PlaceRow.kommungrupp, PlaceRow.name)
+    ).all()
+    units = _frame(
+        [(p.id, p.type, p.kommungrupp) for p in places],
+        {"unit": pl.String, "type": pl.String, "kommungrupp": pl.String},
+    )
+    kpis = _frame(
+        session.execute(
+            select(KoladaKpiRow.id, KoladaKpiRow.title, KpiPolarityRow.polarity).outerjoin(
+                KpiPolarityRow, KpiPolarityRow.kpi == KoladaKpiRow.id
+            )
+        ).all(),
+        {"kpi": pl.String, "title": pl.String, "polarity": pl.String},
+    )
+    goal_kpis = _frame(
+        session.execute(
+            select(KpiGoalRow.goal, KpiGoalRow.kpi, KpiGoalRow.unit_type).where(
+                KpiGoalRow.removed_on.is_(None)
+            )
+        ).all(),
+        {"goal": pl.Int64, "kpi": pl.String, "unit_type": pl.String},
+    )
+    return AnalysisFrames(
+        values=read_values(store),
+        units=units,
+        kpis=kpis,
+        goal_kpis=goal_kpis,
+        similar=_similar(session, {p.name: p.id for p in places if p.type == "K"}),
+    )
+
+
+def _similar(session: Session, kommun_ids: dict[str, str]) -> pl.DataFrame:
+    """unit, member: each kommun's newest "Liknande kommuner, övergripande" group."""
+    groups = session.execute(
+        select(KoladaGroupRow.id, KoladaGroupRow.title).where(
+            KoladaGroupRow.kind == "municipality",
+            KoladaGroupRow.title.startswith(SIMILAR_PREFIX),
+        )
+    ).all()
+    newest: dict[str, tuple[int, str]] = {}
+    for group_id, title in groups:
+        match = SIMILAR_TITLE.match(title)
+        unit = kommun_ids.get(match["name"]) if match else None
+        if match is None or unit is None:
+            continue
+        year = int(match["year"])
+        if unit not in newest or newest[unit] < (year, group_id):
+            newest[unit] = (year, group_id)
+    group_unit = {group_id: unit for unit, (_year, group_id) in newest.items()}
+    members = session.execute(
+        select(KoladaGroupMemberRow.group_id, KoladaGroupMemberRow.member_id).where(
+            KoladaGroupMemberRow.group_id.in_(group_unit)
+        )
+    ).all()
+    return _frame(
+        [(group_unit[g], m) for g, m in members], {"unit": pl.String, "member": pl.String}
+    )
+
+
+KPI_RESULT_COLUMNS = [
+    c.name for c in KpiResultRow.__table__.columns if c.name not in ("method", "computed_at")
+]
+GOAL_COLUMNS = [
+    "unit",
+    "goal",
+    "reference_year",
+    "status",
+    "score",
+    "kpis_total",
+    "kpis_used",
+    "details",
+]
+
+
+def _insert(
+    session: Session,
+    table: Any,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    method: str,
+    computed_at: datetime,
+) -> None:
+    """INSERT the rows (plus method and computed_at) straight through the driver.
+
+    Thousands of rows a run: SQLAlchemy's per-row parameter processing would cost more than
+    the database does, so the one value that needs it (the timestamp) is processed once.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    processor = table.c.computed_at.type.dialect_impl(dialect).bind_processor(dialect)
+    stamp = processor(computed_at) if processor is not None else computed_at
+    names = ["method", "computed_at", *columns]
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
+    )
+    connection.exec_driver_sql(sql, [(method, stamp, *row) for row in rows])
+
+
+def replace_results(
+    session: Session,
+    *,
+    method: str,
+    units: Sequence[str],
+    kpi_results: pl.DataFrame,
+    goal_results: pl.DataFrame,
+    contributions: pl.DataFrame,
+    computed_at: datetime,
+) -> tuple[int, int]:
+    """Store a method's results for ``units``, replacing what the method stored for them.
+
+    ``kpi_results`` has the columns of the kpi_result table (those a method does not compute
+    are stored empty); ``contributions`` says per unit, goal and KPI its score or why unused.
+    """
+    for table in (KpiResultRow, GoalSuggestionRow):
+        session.execute(delete(table).where(table.method == method, table.unit.in_(units)))
+    flat = kpi_results.with_columns(pl.col("flags").list.join(","))
+    missing = [c for c in KPI_RESULT_COLUMNS if c not in flat.columns]
+    flat = flat.with_columns(pl.lit(None).alias(c) for c in missing)
+    kpi_rows = flat.select(KPI_RESULT_COLUMNS).rows()
+    parts: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for unit, goal, kpi, score, unused in contributions.select(
+        "unit", "goal", "kpi", "score", "unused"
+    ).iter_rows():
+        parts.setdefault((unit, goal), []).append({"kpi": kpi, "score": score, "unused": unused})
+    goal_rows = [
+        (
+            unit,
+            goal,
+            year,
+            status,
+            score,
+            total,
+            used,
+            json.dumps({"reason": reason, "kpis": parts.get((unit, goal), [])}),
+        )
+        for unit, goal, year, status, score, total, used, reason in goal_results.select(
+            "unit",
+            "goal",
+            "reference_year",
+            "status",
+            "score",
+            "kpis_total",
+            "kpis_used",
+            "reason",
+        ).iter_rows()
+    ]
+    _insert(session, KpiResultRow.__table__, KPI_RESULT_COLUMNS, kpi_rows, method, computed_at)
+    _insert(session, GoalSuggestionRow.__table__, GOAL_COLUMNS, goal_rows, method, computed_at)
+    return len(kpi_rows), len(goal_rows)
+
+
+__all__ = ["AnalysisFrames", "read_analysis_frames", "read_values", "replace_results"]
