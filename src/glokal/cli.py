@@ -7,6 +7,7 @@ exit code 2 here, at the edge; nothing below prints.
 from __future__ import annotations
 
 import asyncio
+import getpass
 import re
 import socket
 import sys
@@ -20,6 +21,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -33,8 +35,9 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from glokal import __version__
+from glokal.analysis.decisions import check_decision
 from glokal.errors import GlokalError, InputError, KoladaError
-from glokal.framework import parse_goal_number
+from glokal.framework import parse_goal_number, parse_status
 from glokal.i18n import N_, translator
 from glokal.kolada import (
     DEFAULT_CONCURRENCY,
@@ -62,6 +65,7 @@ from glokal.publish import (
     write_values_csv,
     write_values_json,
 )
+from glokal.publish.assessments import AssessmentsListing, status_label
 from glokal.settings import Settings, load_settings
 from glokal.store import (
     Store,
@@ -71,6 +75,15 @@ from glokal.store import (
     list_mdgs,
     list_places,
     list_targets,
+)
+from glokal.store.assessments import (
+    GoalAssessment,
+    StoredSuggestion,
+    assessment_history,
+    current_assessments,
+    record_assessment,
+    stored_suggestion,
+    unit_name,
 )
 from glokal.store.kolada import count_values, iter_values, list_kpis, set_polarity
 
@@ -507,6 +520,146 @@ def polarity_set(
     with _ready_store(settings) as store, store.session() as session, session.begin():
         set_polarity(session, kpi_id, value, note, "user", datetime.now(UTC))
     stdout.print(f"{kpi_id}: {value}")
+
+
+# -- assessment: the goal statuses people decide (begin) ----------------------------------------
+
+assessment_app = typer.Typer(
+    help="Goal statuses your municipality decides, beside Glokal's suggestions.",
+    no_args_is_help=True,
+)
+app.add_typer(assessment_app, name="assessment")
+
+
+def _current_suggestion(session: Session, unit: str, goal: int) -> StoredSuggestion | None:
+    """The suggestion that stands for a unit's goal: the one `glokal assess` stored, if any."""
+    return stored_suggestion(session, unit, goal)
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment (e.g. a bare container)
+        raise InputError("cannot tell who you are; give --by NAME", where="--by") from None
+
+
+@assessment_app.command("set")
+def assessment_set(
+    unit: Annotated[str, typer.Argument(help="Unit id, e.g. 0180.")],
+    goal: Annotated[str, typer.Argument(help="Goal number, 1–17.")],
+    status: Annotated[
+        str,
+        typer.Option(help="god, neutral, utmaning, 'betydande utmaning' or 'ej bedömd'."),
+    ],
+    text: Annotated[str, typer.Option(help="The narrative: Så ligger … till i korthet.")],
+    assessor: Annotated[
+        str, typer.Option(help="Who assessed: the municipality's group or a consultant.")
+    ],
+    cutoff: Annotated[str, typer.Option(help="The data cut-off date (YYYY-MM-DD).")],
+    method_note: Annotated[str, typer.Option(help="How the status was arrived at.")] = "",
+    justification: Annotated[
+        str | None,
+        typer.Option(help="Why the decision differs from the suggestion (then required)."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who records it (default: your user name).")
+    ] = None,
+) -> None:
+    """Record the status decided for a goal; earlier decisions are kept as its history."""
+    settings = _settings()
+    unit_id = parse_place_id(unit, where="UNIT")
+    number = parse_goal_number(goal, where="GOAL")
+    decided = parse_status(status, where="--status")
+    cutoff_date = _parse_date(cutoff, where="--cutoff")
+    recorded_by = by if by is not None else _user_name()
+    now = datetime.now(UTC)
+    with _ready_store(settings) as store, store.session() as session, session.begin():
+        name = unit_name(session, unit_id)
+        suggestion = _current_suggestion(session, unit_id, number)
+        decision = check_decision(
+            status=decided, text=text, assessor=assessor, cutoff=cutoff_date,
+            recorded_by=recorded_by, suggested=suggestion.status if suggestion else None,
+            today=now.astimezone().date(), method_note=method_note, justification=justification,
+        )  # fmt: skip
+        recorded = record_assessment(
+            session, unit_id, number, status=decision.status, text=decision.text,
+            assessor=decision.assessor, method_note=decision.method_note, cutoff=decision.cutoff,
+            justification=decision.justification,
+            suggested_status=suggestion.status if suggestion else None,
+            suggestion_method=suggestion.method if suggestion else None,
+            recorded_by=decision.recorded_by, recorded_at=now,
+        )  # fmt: skip
+        version = len(assessment_history(session, unit_id, number))
+    _print_recorded(recorded, name, version, suggestion, settings.language)
+
+
+def _print_recorded(
+    recorded: GoalAssessment, name: str, version: int, suggestion: StoredSuggestion | None,
+    lang: str,
+) -> None:  # fmt: skip
+    gettext = translator(lang)
+    line = N_("{unit} {name}, goal {goal}: decided {status} (version {version}, {by}).")
+    stdout.print(
+        gettext(line).format(
+            unit=recorded.unit, name=escape(name), goal=recorded.goal,
+            status=status_label(recorded.status, lang), version=version,
+            by=escape(recorded.recorded_by),
+        )
+    )  # fmt: skip
+    if suggestion is None:
+        stdout.print(
+            gettext(N_("No suggestion is stored for this goal (`glokal assess` makes one); "
+                       "the decision is recorded without one.")),
+            markup=False,
+        )  # fmt: skip
+    else:
+        stdout.print(
+            gettext(N_("Glokal's suggestion ({method}, {year}): {status}.")).format(
+                method=suggestion.method, year=suggestion.reference_year,
+                status=status_label(suggestion.status, lang),
+            )
+        )  # fmt: skip
+
+
+@assessment_app.command("show")
+def assessment_show(
+    unit: Annotated[str, typer.Argument(help="Unit id, e.g. 0180.")],
+    goal: GoalOption = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Every recorded version, oldest first.")
+    ] = False,
+    output: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """Show the decided goal statuses of a unit beside Glokal's suggestions."""
+    settings = _settings()
+    unit_id = parse_place_id(unit, where="UNIT")
+    number = None if goal is None else parse_goal_number(goal, where="--goal")
+    with _reading(settings) as session:
+        name = unit_name(session, unit_id)
+        if history:
+            records = assessment_history(session, unit_id, number)
+        else:
+            records = [a for a in current_assessments(session, unit_id) if number in (None, a.goal)]
+        suggestions = {
+            g: _current_suggestion(session, unit_id, g) for g in {a.goal for a in records}
+        }
+    listing = AssessmentsListing(unit_id, name, records, suggestions, history=history)
+    language = _language(settings, lang)
+    if output is OutputFormat.json:
+        sys.stdout.write(listing.to_json() + "\n")
+    elif records:
+        stdout.print(listing.to_table(language))
+    else:
+        stdout.print(
+            translator(language)(N_("No decisions recorded for {unit} {name}.")).format(
+                unit=unit_id, name=name
+            ),
+            markup=False,
+        )
+
+
+# -- assessment (end) ---------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:

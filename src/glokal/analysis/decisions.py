@@ -1,0 +1,93 @@
+"""The rule for a goal status that people decide, beside the status Glokal suggests.
+
+A municipality decides the status of each goal itself; Glokal's suggestion is advice. Where the
+two differ, the decision must say why (a justification), so a reader of the report can follow
+it. A suggestion of "ej bedömd" means the data could not assess the goal: there is nothing to
+differ from, so no justification is asked for.
+
+Pure: the caller passes in the suggestion that stands and today's date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from glokal.errors import InputError
+from glokal.framework import GoalStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A checked decision, ready to store: texts stripped, an empty justification is None."""
+
+    status: GoalStatus
+    text: str
+    assessor: str
+    method_note: str
+    cutoff: date
+    justification: str | None
+    recorded_by: str
+
+
+def needs_justification(decided: GoalStatus, suggested: GoalStatus | None) -> bool:
+    """True if ``decided`` differs from a suggestion that assessed the goal.
+
+    No suggestion, or a suggestion of "ej bedömd", leaves nothing to compare with.
+    """
+    if suggested is None or suggested is GoalStatus.EJ_BEDOMD:
+        return False
+    return decided is not suggested
+
+
+def _required(text: str, where: str, what: str) -> str:
+    value = text.strip()
+    if not value:
+        raise InputError(f"{what} must not be empty", where=where)
+    return value
+
+
+def check_decision(
+    *,
+    status: GoalStatus,
+    text: str,
+    assessor: str,
+    cutoff: date,
+    recorded_by: str,
+    suggested: GoalStatus | None,
+    today: date,
+    method_note: str = "",
+    justification: str | None = None,
+) -> Decision:
+    """Check a decision against the rule and the suggestion that stands; InputError otherwise.
+
+    ``where`` in each error names the option of `glokal assessment set` to correct.
+    """
+    checked_text = _required(text, "--text", "the text (Så ligger … till i korthet)")
+    checked_assessor = _required(assessor, "--assessor", "the assessor")
+    checked_by = _required(recorded_by, "--by", "who records the decision")
+    if cutoff > today:
+        raise InputError(
+            f"the data cut-off date {cutoff.isoformat()} is in the future (today is "
+            f"{today.isoformat()})",
+            where="--cutoff",
+        )
+    reason = (justification or "").strip() or None
+    if reason is None and needs_justification(status, suggested):
+        raise InputError(
+            f"the decided status '{status.value}' differs from the suggested status "
+            f"'{suggested.value if suggested else ''}'; say why with --justification",
+            where="--justification",
+        )
+    return Decision(
+        status=status,
+        text=checked_text,
+        assessor=checked_assessor,
+        method_note=method_note.strip(),
+        cutoff=cutoff,
+        justification=reason,
+        recorded_by=checked_by,
+    )
+
+
+__all__ = ["Decision", "check_decision", "needs_justification"]
