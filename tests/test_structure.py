@@ -89,4 +89,15 @@ def test_every_interface_message_has_a_swedish_translation() -> None:
 
 
 # Messages whose Swedish is the same as the English.
-SAME_IN_SWEDISH = {"Id", "Text", "Region", "Kommungrupp", "kommun", "region", "neutral", "kommuner", "regioner"}
+SAME_IN_SWEDISH = {
+    "Id",
+    "Text",
+    "Region",
+    "Kommungrupp",
+    "kommun",
+    "region",
+    "neutral",
+    "kommuner",
+    "regioner",
+    "Status",
+}

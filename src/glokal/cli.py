@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import json
 import re
 import socket
 import sys
@@ -19,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -35,9 +37,10 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from glokal import __version__
+from glokal.analysis import AnalysisData, explain, suggest
 from glokal.analysis.decisions import check_decision
-from glokal.errors import GlokalError, InputError, KoladaError
-from glokal.framework import parse_goal_number, parse_status
+from glokal.errors import GlokalError, InputError, KoladaError, NotFound
+from glokal.framework import STATUS_STYLES, GoalStatus, parse_goal_number, parse_status
 from glokal.i18n import N_, translator
 from glokal.kolada import (
     DEFAULT_CONCURRENCY,
@@ -76,6 +79,7 @@ from glokal.store import (
     list_places,
     list_targets,
 )
+from glokal.store.analysis import read_analysis_frames, replace_results
 from glokal.store.assessments import (
     GoalAssessment,
     StoredSuggestion,
@@ -507,6 +511,150 @@ def kpis(
     _show(listing, output, _language(settings, lang))
 
 
+# -- assess: suggested goal statuses (begin) -------------------------------------------------
+
+
+class Method(StrEnum):
+    default = "default"
+    opensdg = "opensdg"
+
+
+@app.command()
+def assess(
+    unit: Annotated[
+        str | None, typer.Option(help="Only this unit, e.g. 0764 (default: every unit).")
+    ] = None,
+    goal: GoalOption = None,
+    year: Annotated[
+        str | None,
+        typer.Option(help="Reference year: use values up to it (default: the newest)."),
+    ] = None,
+    method: Annotated[
+        Method, typer.Option(case_sensitive=False, help="default (Glokal's) or opensdg.")
+    ] = Method.default,
+    output: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """Suggest a status per goal from the stored key figures, store it and explain it."""
+    settings = _settings()
+    language = _language(settings, lang)
+    unit_id = None if unit is None else parse_place_id(unit, where="--unit")
+    number = None if goal is None else parse_goal_number(goal, where="--goal")
+    reference_year = None if year is None else _parse_year(year)
+    with (
+        _ready_store(settings) as store,
+        store.session() as session,
+        session.begin(),
+        store.errors(),
+    ):
+        places = {p.id: p for p in list_places(session)}
+        goals = {g.number: g for g in list_goals(session)}
+        if unit_id is not None and unit_id not in places:
+            raise NotFound(f"no unit has the id {unit_id}", where="--unit")
+        computed = _suggest_into_store(store, session, method.value, unit_id, reference_year)
+        if computed is None:
+            raise InputError(
+                "the store has no key figures yet; run `glokal sync kolada` first",
+                where=store.display_url,
+            )
+        goal_results, parts = computed
+    if number is not None:
+        goal_results = goal_results.filter(goal=number)
+    by_goal: dict[tuple[str, int], list[dict[str, object]]] = {}
+    for part in parts.to_dicts():
+        by_goal.setdefault((str(part["unit"]), int(part["goal"])), []).append(part)
+    suggestions = []
+    for row in goal_results.to_dicts():
+        place, goal_record = places[row["unit"]], goals[row["goal"]]
+        name = goal_record.short_sv if language == "sv" else goal_record.short_en
+        suggestions.append(
+            {
+                "unit": row["unit"],
+                "unit_name": place.name,
+                "goal": row["goal"],
+                "status": row["status"],
+                "score": row["score"],
+                "coverage": row["coverage"],
+                "kpis_used": row["kpis_used"],
+                "kpis_total": row["kpis_total"],
+                "method": method.value,
+                "reference_year": row["reference_year"],
+                "explanation": explain(
+                    row,
+                    by_goal.get((row["unit"], row["goal"]), []),
+                    method=method.value,
+                    unit_name=place.name,
+                    unit_type=place.type,
+                    goal_name=name,
+                    lang=language,
+                ),
+            }
+        )
+    _show_suggestions(suggestions, output, language, explain_all=unit_id is not None)
+
+
+def _suggest_into_store(
+    store: Store, session: Session, method: str, unit: str | None, reference_year: int | None
+) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """Compute suggestions (for every unit, or one) and store them; None without any values.
+
+    Returns the goals' rows and, per goal, its KPIs' rows (what the explanation names).
+    """
+    frames = read_analysis_frames(store, session)
+    if frames.values.is_empty():
+        return None
+    data = AnalysisData.of(
+        values=frames.values,
+        units=frames.units,
+        kpis=frames.kpis,
+        goal_kpis=frames.goal_kpis,
+        similar=frames.similar,
+    )
+    units = None if unit is None else [unit]
+    kpi_results, goal_results, parts = suggest(
+        data, method=method, reference_year=reference_year, units=units
+    )
+    replace_results(
+        session,
+        method=method,
+        units=units if units is not None else frames.units.get_column("unit").to_list(),
+        kpi_results=kpi_results,
+        goal_results=goal_results,
+        contributions=parts,
+        computed_at=datetime.now(UTC),
+    )
+    return goal_results, parts
+
+
+def _show_suggestions(
+    suggestions: list[dict[str, object]], output: OutputFormat, lang: str, *, explain_all: bool
+) -> None:
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(suggestions, ensure_ascii=False, indent=2) + "\n")
+        return
+    _ = translator(lang)
+    table = Table(title=_("Suggested statuses (Glokal's analysis of values from Kolada)"))
+    for header in (_("Unit"), _("Goal"), _("Status"), _("Score"), _("Coverage")):
+        table.add_column(header)
+    for s in suggestions:
+        score = s["score"]
+        table.add_row(
+            f"{s['unit']} {s['unit_name']}",
+            str(s["goal"]),
+            str(s["status"]) if lang == "sv" else _(STATUS_STYLES[GoalStatus(s["status"])].label),
+            "–" if score is None else f"{score:+.2f}",
+            f"{s['kpis_used']}/{s['kpis_total']}",
+        )
+    stdout.print(table)
+    if explain_all:
+        for s in suggestions:
+            stdout.print()
+            stdout.print(str(s["explanation"]), markup=False)
+
+
+# -- assess (end) ------------------------------------------------------------------------------
+
+
 @polarity_app.command("set")
 def polarity_set(
     kpi: Annotated[str, typer.Argument(help="KPI id, e.g. N00401.")],
@@ -531,9 +679,15 @@ assessment_app = typer.Typer(
 app.add_typer(assessment_app, name="assessment")
 
 
-def _current_suggestion(session: Session, unit: str, goal: int) -> StoredSuggestion | None:
-    """The suggestion that stands for a unit's goal: the one `glokal assess` stored, if any."""
-    return stored_suggestion(session, unit, goal)
+def _current_suggestion(
+    store: Store, session: Session, unit: str, goal: int, *, compute: bool = False
+) -> StoredSuggestion | None:
+    """The suggestion that stands for a unit's goal: the one `glokal assess` stored; with
+    ``compute``, one computed (default method) and stored now if none is, and there are data."""
+    stored = stored_suggestion(session, unit, goal)
+    if stored is None and compute and _suggest_into_store(store, session, "default", unit, None):
+        stored = stored_suggestion(session, unit, goal)
+    return stored
 
 
 def _user_name() -> str:
@@ -575,7 +729,7 @@ def assessment_set(
     now = datetime.now(UTC)
     with _ready_store(settings) as store, store.session() as session, session.begin():
         name = unit_name(session, unit_id)
-        suggestion = _current_suggestion(session, unit_id, number)
+        suggestion = _current_suggestion(store, session, unit_id, number, compute=True)
         decision = check_decision(
             status=decided, text=text, assessor=assessor, cutoff=cutoff_date,
             recorded_by=recorded_by, suggested=suggestion.status if suggestion else None,
@@ -641,9 +795,7 @@ def assessment_show(
             records = assessment_history(session, unit_id, number)
         else:
             records = [a for a in current_assessments(session, unit_id) if number in (None, a.goal)]
-        suggestions = {
-            g: _current_suggestion(session, unit_id, g) for g in {a.goal for a in records}
-        }
+        suggestions = {g: stored_suggestion(session, unit_id, g) for g in {a.goal for a in records}}
     listing = AssessmentsListing(unit_id, name, records, suggestions, history=history)
     language = _language(settings, lang)
     if output is OutputFormat.json:

@@ -221,7 +221,8 @@ def explain(
 
 def _bands(w: _Writer, scale: float) -> str:
     edges = "; ".join(
-        f"{w.status(status.value)} ≥ {w.signed(edge * scale)}" for edge, status in BANDS
+        f"{w.status(status.value)} ≥ {w.signed(edge * scale) if edge else 0}"
+        for edge, status in BANDS
     )
     lowest = BANDS[-1][0] * scale
     return w._("Bands: {edges}; {worst} below {lowest}.").format(
