@@ -641,7 +641,9 @@ def _show_suggestions(
         table.add_row(
             f"{s['unit']} {s['unit_name']}",
             str(s["goal"]),
-            str(s["status"]) if lang == "sv" else _(STATUS_STYLES[GoalStatus(s["status"])].label),
+            str(s["status"])
+            if lang == "sv"
+            else _(STATUS_STYLES[GoalStatus(str(s["status"]))].label),
             "–" if score is None else f"{score:+.2f}",
             f"{s['kpis_used']}/{s['kpis_total']}",
         )
