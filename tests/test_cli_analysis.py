@@ -155,3 +155,42 @@ def test_assess_on_a_store_without_key_figures(
     code, out, err = run(capsys, "assess")
     assert code == 2 and out == ""
     assert "run `glokal sync kolada` first" in err and err.count("\n") == 1
+
+
+def test_opensdg_with_target_values(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    targets = tmp_path / "mål.csv"
+    targets.write_text("kpi,target,target_year\nN00401,0.5,2045\n", encoding="utf-8")
+    code, out, err = run(
+        capsys, "assess", "--unit", "0180", "--goal", "13", "--method", "opensdg",
+        "--targets", str(targets), "-f", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    (suggestion,) = json.loads(out)
+    assert "N00401" in suggestion["explanation"]
+    assert "kvot mot nödvändig tillväxt" in suggestion["explanation"]
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "expected"),
+    [
+        (b"kpi,target,target_year\nN00401,x,2030\n", ["--method", "opensdg"], "row 2, target"),
+        (b"kpi,target\xff\n", ["--method", "opensdg"], "not UTF-8"),
+        (b"kpi,target,target_year\n", [], "--method opensdg only"),
+    ],
+)
+def test_bad_target_files(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    extra: list[str],
+    expected: str,
+) -> None:
+    targets = tmp_path / "targets.csv"
+    targets.write_bytes(content)
+    code, out, err = run(capsys, "assess", "--targets", str(targets), *extra)
+    assert code == 2 and out == "" and expected in err and err.count("\n") == 1
+    code, _out, err = run(capsys, "assess", "--method", "opensdg", "--targets", "/nonexistent")
+    assert code == 2 and "cannot read the file" in err

@@ -37,7 +37,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from glokal import __version__
-from glokal.analysis import AnalysisData, explain, suggest
+from glokal.analysis import AnalysisData, explain, parse_targets, suggest
 from glokal.analysis.decisions import check_decision
 from glokal.errors import GlokalError, InputError, KoladaError, NotFound
 from glokal.framework import STATUS_STYLES, GoalStatus, parse_goal_number, parse_status
@@ -532,11 +532,20 @@ def assess(
     method: Annotated[
         Method, typer.Option(case_sensitive=False, help="default (Glokal's) or opensdg.")
     ] = Method.default,
+    targets: Annotated[
+        Path | None,
+        typer.Option(help="opensdg: a CSV file of target values (kpi,target,target_year)."),
+    ] = None,
     output: FormatOption = OutputFormat.table,
     lang: LangOption = None,
 ) -> None:
     """Suggest a status per goal from the stored key figures, store it and explain it."""
     settings = _settings()
+    if targets is not None and method is not Method.opensdg:
+        raise InputError("target values are used by --method opensdg only", where="--targets")
+    target_values = (
+        None if targets is None else parse_targets(_read_text(targets), source=str(targets))
+    )
     language = _language(settings, lang)
     unit_id = None if unit is None else parse_place_id(unit, where="--unit")
     number = None if goal is None else parse_goal_number(goal, where="--goal")
@@ -551,7 +560,9 @@ def assess(
         goals = {g.number: g for g in list_goals(session)}
         if unit_id is not None and unit_id not in places:
             raise NotFound(f"no unit has the id {unit_id}", where="--unit")
-        computed = _suggest_into_store(store, session, method.value, unit_id, reference_year)
+        computed = _suggest_into_store(
+            store, session, method.value, unit_id, reference_year, target_values
+        )
         if computed is None:
             raise InputError(
                 "the store has no key figures yet; run `glokal sync kolada` first",
@@ -593,8 +604,22 @@ def assess(
     _show_suggestions(suggestions, output, language, explain_all=unit_id is not None)
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("the file is not UTF-8 text", where=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", where=str(path)) from None
+
+
 def _suggest_into_store(
-    store: Store, session: Session, method: str, unit: str | None, reference_year: int | None
+    store: Store,
+    session: Session,
+    method: str,
+    unit: str | None,
+    reference_year: int | None,
+    targets: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """Compute suggestions (for every unit, or one) and store them; None without any values.
 
@@ -609,6 +634,7 @@ def _suggest_into_store(
         kpis=frames.kpis,
         goal_kpis=frames.goal_kpis,
         similar=frames.similar,
+        targets=targets,
     )
     units = None if unit is None else [unit]
     kpi_results, goal_results, parts = suggest(

@@ -9,6 +9,7 @@ from glokal.analysis.explain import explain
 from glokal.analysis.goals import METHODS, suggest
 from glokal.analysis.kpis import analyse_kpis
 from glokal.analysis.opensdg import analyse_progress
+from glokal.analysis.targets import parse_targets
 
 __all__ = [
     "METHODS",
@@ -17,5 +18,6 @@ __all__ = [
     "analyse_kpis",
     "analyse_progress",
     "explain",
+    "parse_targets",
     "suggest",
 ]

@@ -47,6 +47,10 @@ PROGRESS_TEXT = {
 }
 POSITION_MARK = {"bästa kvartilen": 1, "mittersta hälften": 0, "sämsta kvartilen": -1}
 TREND_MARK = {"förbättring": 1, "oförändrad": 0, "försämring": -1}
+GROUP_TEXT = {
+    "kommungrupp": N_("in its kommungrupp {position} (rank {rank} of {n})"),
+    "similar": N_("among similar kommuner {position} (rank {rank} of {n})"),
+}
 UNIT_TYPE_PLURAL = {"K": N_("kommuner"), "L": N_("regioner")}
 
 
@@ -128,6 +132,17 @@ def _default_line(w: _Writer, row: Mapping[str, Any], unit_type: str) -> str:
     elif trend is not None:
         parts.append(_("trend: no data (fewer than {n} years)").format(n=MIN_TREND_POINTS))
     parts.append(_("score {score}").format(score=w.signed(row["score"])))
+    context = [
+        _(template).format(
+            position=_label(w, _POSITION_LABEL, row[f"position_{group}"]),
+            rank=row[f"better_{group}"] + 1,
+            n=row[f"compared_{group}"],
+        )
+        for group, template in GROUP_TEXT.items()
+        if row.get(f"position_{group}") is not None
+    ]
+    if context:  # beside the score, not in it: comparisons a reader may want
+        parts.append(_("for comparison: {context}").format(context=", ".join(context)))
     return "; ".join(parts)
 
 
