@@ -625,7 +625,7 @@ def _suggest_into_store(
 
     Returns the goals' rows and, per goal, its KPIs' rows (what the explanation names).
     """
-    frames = read_analysis_frames(store, session)
+    frames = read_analysis_frames(session)
     if frames.values.is_empty():
         return None
     data = AnalysisData.of(

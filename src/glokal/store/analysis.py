@@ -1,12 +1,13 @@
 """What the analysis reads from the store, as data frames, and where it writes its results.
 
-Reads are bulk (one query per frame, straight from the driver) because the analysis looks at
-every unit at once. Writes replace a method's results for the units computed, in the caller's
-transaction.
+Reads are bulk (one query per frame, in the session's transaction, straight from the driver)
+because the analysis looks at every unit at once. Writes replace a method's results for the
+units computed, in the caller's transaction.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Sequence
@@ -18,7 +19,6 @@ import polars as pl
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from glokal.store.database import Store
 from glokal.store.models import (
     GoalSuggestionRow,
     KoladaGroupMemberRow,
@@ -49,18 +49,38 @@ def _frame(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=schema, orient="row")
 
 
+VALUES_SCHEMA = {"unit": pl.String, "kpi": pl.String, "period": pl.Int64, "value": pl.Float64}
 VALUES_SQL = (
-    "SELECT municipality AS unit, kpi, period, value FROM kolada_value "
+    "SELECT municipality, kpi, period, value FROM kolada_value "
     "WHERE gender = 'T' AND value IS NOT NULL"
 )
 
 
-def read_values(store: Store) -> pl.DataFrame:
-    """unit, kpi, period, value: every stored total (gender T) value, null cells left out."""
-    return store.read_frame(VALUES_SQL)
+def read_values(session: Session) -> pl.DataFrame:
+    """unit, kpi, period, value: every stored total (gender T) value, null cells left out.
+
+    In the session's transaction. PostgreSQL hands the rows over as one CSV stream (COPY),
+    which Polars parses natively; SQLite's rows come through the driver as tuples.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        driver: Any = connection.connection.driver_connection  # a psycopg connection
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY ({VALUES_SQL}) TO STDOUT (FORMAT csv)") as copy,
+        ):
+            data = b"".join(bytes(block) for block in copy)
+        return pl.read_csv(
+            io.BytesIO(data),
+            has_header=False,
+            new_columns=list(VALUES_SCHEMA),
+            schema_overrides=VALUES_SCHEMA,
+        )
+    rows = connection.exec_driver_sql(VALUES_SQL).fetchall()
+    return pl.DataFrame(rows, schema=VALUES_SCHEMA, orient="row")
 
 
-def read_analysis_frames(store: Store, session: Session) -> AnalysisFrames:
+def read_analysis_frames(session: Session) -> AnalysisFrames:
     """Everything the analysis needs, for every unit and the current Agenda 2030 selection."""
     places = session.execute(
         select(PlaceRow.id, PlaceRow.type, PlaceRow.kommungrupp, PlaceRow.name)
@@ -86,7 +106,7 @@ def read_analysis_frames(store: Store, session: Session) -> AnalysisFrames:
         {"goal": pl.Int64, "kpi": pl.String, "unit_type": pl.String},
     )
     return AnalysisFrames(
-        values=read_values(store),
+        values=read_values(session),
         units=units,
         kpis=kpis,
         goal_kpis=goal_kpis,

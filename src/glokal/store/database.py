@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import adbc_driver_postgresql.dbapi as adbc_postgresql
-import adbc_driver_sqlite.dbapi as adbc_sqlite
-import polars as pl
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -116,34 +113,6 @@ class Store:
             connection.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_INIT_LOCK}
             )
-
-    def read_frame(self, sql: str) -> pl.DataFrame:
-        """The result of a query as a Polars frame, read in bulk (Arrow, through ADBC).
-
-        For the analysis, which reads every stored value at once: the driver hands over
-        columns, not a Python object per cell (about 3× faster than fetching rows).
-        """
-        if self.is_sqlite:
-            database = self.url.database or ""
-            if database in ("", ":memory:"):  # not shared with another connection: no ADBC
-                with self.connect() as connection:
-                    result = connection.exec_driver_sql(sql)
-                    return pl.DataFrame(result.fetchall(), schema=list(result.keys()), orient="row")
-            connect: Callable[[str], Any] = adbc_sqlite.connect
-            uri = database
-        else:
-            connect = adbc_postgresql.connect
-            uri = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        try:
-            with connect(uri) as connection, connection.cursor() as cursor:
-                cursor.execute(sql)
-                return pl.DataFrame(cursor.fetch_arrow())
-        except adbc_sqlite.Error as exc:
-            message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise StoreError(
-                f"cannot read from the database {self.display_url}: {message}",
-                where=self.setting,
-            ) from None
 
     def session(self) -> Session:
         """A new session; use ``with store.session() as s, s.begin():`` for one transaction."""
