@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import click
 import polars as pl
 import typer
 from rich.console import Console
@@ -92,6 +93,7 @@ from glokal.store.assessments import (
 from glokal.store.kolada import count_values, iter_values, list_kpis, set_polarity
 
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     name="glokal",
@@ -857,9 +859,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GlokalError as exc:
         stderr.print(f"glokal: error: {exc}", markup=False, soft_wrap=True)
         return EXIT_USER_ERROR
-    except typer.Abort:
-        stderr.print("glokal: interrupted", markup=False)
-        return 130
+    except (typer.Abort, click.exceptions.Abort, KeyboardInterrupt):
+        result = EXIT_INTERRUPTED
+    if result == EXIT_INTERRUPTED:  # Ctrl-C: Typer turns it into exit code 130
+        stderr.print("glokal: interrupted; run the command again to go on", markup=False)
     return result if isinstance(result, int) else 0
 
 
