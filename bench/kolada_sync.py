@@ -2,7 +2,13 @@
 
 The replay server (tests/kolada/replay.py, ~100 real KPIs × 312 units × 2000–2025, values
 generated up front) runs in a separate process, so that its JSON generation does not share a
-GIL with the clients. Against that one server, in one run:
+GIL with the clients. It keeps every data answer it has encoded (per request path), as a real
+server's cache would; before any timed step, one untimed warm-up pass of each client (a glokal
+full and incremental sync into a throwaway file, which fetches the floor's pages too, and one
+koladapy pass) puts every request that will be timed in that cache, the same for every client.
+Without it the floor measured the replay server's JSON encoding (its CPU saturated), not a
+client; `--no-server-cache` measures that way (no cache, no warm-up). Against that one server,
+in one run:
 
 1. glokal: `sync_kolada` (the Agenda 2030 selection, years 2000–2025) into a fresh SQLite file,
    `KoladaClient(concurrency=4, rate=0)`; values/s = values written / wall time (metadata,
@@ -25,7 +31,7 @@ GIL with the clients. Against that one server, in one run:
 Run: `.venv/bin/python bench/kolada_sync.py` (needs the `bench` extra: `pip install -e .[bench]`).
 Steps 1–3 run `--rounds` times (default 2; the best counts), step 4 once. Options:
 `--koladapy-kpis N` measures koladapy on the first N KPIs only (default: all), `--no-profile`
-skips step 5.
+skips step 5, `--no-server-cache` serves without the answer cache and skips the warm-up.
 """
 
 from __future__ import annotations
@@ -64,7 +70,7 @@ GOALS = {"koladapy": 5.0, "floor": 0.5, "incremental": 0.05}
 # -- the replay server, in its own process --------------------------------------------------
 
 
-def _serve(kpi_count: int) -> None:
+def _serve(kpi_count: int, cache: bool) -> None:
     """Build the replay dataset, generate every value, serve it; print the base URL.
 
     Serves until stdin closes (the parent exits or closes the pipe).
@@ -97,16 +103,17 @@ def _serve(kpi_count: int) -> None:
     dataset = replay.ReplayDataset(KOLADA_DATA, kpi_count=kpi_count)
     dataset.generate_all()  # generation is not what is measured
     replay._Handler = QueryFormHandler  # type: ignore[misc]  # ReplayServer.start uses it
-    server = replay.ReplayServer(dataset)
+    server = replay.ReplayServer(dataset, cache=cache)
     print(server.start(), flush=True)
     sys.stdin.read()
     server.stop()
 
 
 class ServerProcess:
-    def __init__(self, kpi_count: int) -> None:
+    def __init__(self, kpi_count: int, *, cache: bool = True) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(kpi_count)],
+            [sys.executable, __file__, "--serve", str(kpi_count)]
+            + ([] if cache else ["--no-server-cache"]),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=_env(),
@@ -424,23 +431,45 @@ def main() -> None:
     parser.add_argument("--koladapy-kpis", type=int, default=0, help="koladapy on N KPIs only")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of glokal and the floor")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--no-server-cache",
+        action="store_true",
+        help="the replay server encodes every answer anew (and no warm-up pass)",
+    )
     parser.add_argument("--serve", type=int, metavar="KPI_COUNT", help=argparse.SUPPRESS)
     parser.add_argument("--profile-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        return _serve(args.serve)
+        return _serve(args.serve, cache=not args.no_server_cache)
     if args.profile_child:
         return _profile_child(*args.profile_child)
 
     started = time.perf_counter()
-    server = ServerProcess(args.kpis)
+    cache = not args.no_server_cache
+    server = ServerProcess(args.kpis, cache=cache)
     print(
-        f"replay server (own process): {server.url}, {args.kpis} KPIs, years 2000–2025; "
-        f"load average {_load()}"
+        f"replay server (own process): {server.url}, {args.kpis} KPIs, years 2000–2025, "
+        f"answer cache {'on' if cache else 'off'}; load average {_load()}"
     )
     try:
         with tempfile.TemporaryDirectory() as tmp:
             directory = Path(tmp)
+            if cache:
+                # Untimed, the same for every client: each client's own requests once, so
+                # that every timed request finds its answer in the server's cache. glokal's
+                # sync fetches exactly the floor's data pages; koladapy spells its own.
+                warm_store = _fresh_store(directory / "warmup.sqlite3")
+                with Phase(server) as warm_phase:
+                    glokal_sync(warm_store, server.url)
+                glokal_sync(warm_store, server.url)  # the no-change incremental's pages
+                with warm_store.session() as session:
+                    warm_kpis = sorted(ever_checkpointed_kpis(session))
+                warm_store.close()
+                koladapy_fetch(server.url, warm_kpis[: args.koladapy_kpis or None])
+                print(
+                    f"warm-up (untimed): a glokal full and incremental sync, a koladapy pass of "
+                    f"{len(warm_kpis)} KPIs; server CPU {warm_phase.server_cpu:.1f} s for the first"
+                )
             fulls: list[Phase] = []
             agains: list[Phase] = []
             floors: list[Phase] = []

@@ -7,7 +7,11 @@
 injectable faults (429, 500, 503, slow answers, dropped connections, truncated bodies).
 
 The server uses the standard library only, so that faults happen at the socket level. Values
-are generated lazily per KPI and cached; `ReplayDataset.generate_all()` warms everything.
+are generated lazily per KPI and cached; `ReplayDataset.generate_all()` warms everything. The
+server also keeps each data answer it has encoded (per request path, as a real server's cache
+would), until the dataset changes: `change_value`, `add_value` and `delete_value` bump
+`ReplayDataset.version`, and an answer encoded under an older version is generated anew.
+Change cells only through those methods.
 
 Conventions of this replay where Kolada's own behaviour is unconfirmed
 (../shared/reference/kolada-api.md):
@@ -323,6 +327,7 @@ class ReplayDataset:
         self._build_kpi_groups()
         self._data: dict[str, _KpiData] = {}
         self._lock = threading.RLock()
+        self.version = 0  # bumped by every change of a cell; the server's answer cache uses it
 
     # Selection and groups ------------------------------------------------------------------
 
@@ -480,6 +485,7 @@ class ReplayDataset:
                 raise KeyError(f"no cell {kpi}/{municipality}/{period}/{gender}; use add_value")
             kind = _NORMAL if value is not None else _MISSING
             data.set_cell(unit, period, g, _Cell(kind, value, on.toordinal()))
+            self.version += 1
 
     def add_value(
         self,
@@ -503,6 +509,7 @@ class ReplayDataset:
                         data.set_cell(unit, period, other, _Cell(_EMPTY, None, on.toordinal()))
             kind = _NORMAL if value is not None else _MISSING
             data.set_cell(unit, period, g, _Cell(kind, value, on.toordinal()))
+            self.version += 1
 
     def delete_value(
         self, kpi: str, municipality: str, period: int, gender: str, *, on: date
@@ -514,6 +521,7 @@ class ReplayDataset:
             if cell is None:
                 raise KeyError(f"no cell {kpi}/{municipality}/{period}/{gender}")
             data.set_cell(unit, period, g, _Cell(_DELETED, cell.value, on.toordinal()))
+            self.version += 1
 
     # Serving ------------------------------------------------------------------------------
 
@@ -739,9 +747,16 @@ class ReplayServer:
         faults: Faults | None = None,
         *,
         absolute_next_url: bool = False,
+        cache: bool = True,
     ) -> None:
         self.dataset = dataset
         self.absolute_next_url = absolute_next_url
+        # Encoded data answers by request path: (dataset version, JSON bytes). Encoding the
+        # JSON is most of this server's CPU; a real server would not redo it per request
+        # either, and the benchmark should measure its clients rather than this server.
+        self.cache = cache
+        self._pages: dict[str, tuple[int, bytes]] = {}
+        self.pages_encoded = 0  # data answers generated and encoded (cache misses)
         self.request_count = 0
         self.request_log: list[str] = []
         self._lock = threading.Lock()
@@ -840,6 +855,28 @@ class ReplayServer:
                 decision.error = name
                 break
         return decision
+
+    def _payload(self, raw_path: str) -> tuple[int, bytes]:
+        """Status and encoded body of a GET; data answers come from the cache when current."""
+        cacheable = self.cache and raw_path.startswith("/v3/data/")
+        # Read before generating: a change made meanwhile leaves the entry stale, not wrong.
+        version = self.dataset.version
+        if cacheable:
+            cached = self._pages.get(raw_path)
+            if cached is not None and cached[0] == version:
+                return 200, cached[1]
+        try:
+            status, body = self._answer(raw_path)
+        except _HTTPError as exc:
+            status, body = exc.status, {"detail": exc.detail}
+        except Exception as exc:  # a bug in the replay: answer like a server would
+            status, body = 500, {"detail": f"replay error: {exc!r}"}
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        if cacheable and status == 200:
+            with self._lock:
+                self._pages[raw_path] = (version, payload)
+                self.pages_encoded += 1
+        return status, payload
 
     def _answer(self, raw_path: str) -> tuple[int, dict[str, Any]]:
         parts = urlsplit(raw_path)
@@ -969,20 +1006,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         headers: dict[str, str] = {}
         if error == "429":
-            status, body = 429, {"detail": "Too Many Requests"}
+            status, payload = 429, b'{"detail": "Too Many Requests"}'
             headers["Retry-After"] = replay.faults.retry_after
         elif error == "500":
-            status, body = 500, {"detail": "Internal Server Error"}
+            status, payload = 500, b'{"detail": "Internal Server Error"}'
         elif error == "503":
-            status, body = 503, {"detail": "Service Unavailable"}
+            status, payload = 503, b'{"detail": "Service Unavailable"}'
         else:
-            try:
-                status, body = replay._answer(self.path)
-            except _HTTPError as exc:
-                status, body = exc.status, {"detail": exc.detail}
-            except Exception as exc:  # a bug in the replay: answer like a server would
-                status, body = 500, {"detail": f"replay error: {exc!r}"}
-        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            status, payload = replay._payload(self.path)
         if error == "truncate":
             payload = payload[: len(payload) // 2]
         self.send_response(status)

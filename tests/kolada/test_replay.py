@@ -351,6 +351,45 @@ def test_edits_show_in_responses_and_live_values(small: ReplayDataset) -> None:
         assert _live_of(served) == wanted
 
 
+def test_data_answers_are_cached_until_the_dataset_changes(small: ReplayDataset) -> None:
+    with ReplayServer(small) as replay, httpx.Client() as client:
+        url = f"{replay.base_url}/data/kpi/N00945/year/2019,2020"
+        first = client.get(url)
+        assert client.get(url).content == first.content
+        assert replay.pages_encoded == 1  # the second answer came from the cache
+        client.get(f"{replay.base_url}/kpi")  # metadata: never cached
+        assert replay.pages_encoded == 1
+        cell = {"gender": "T", "count": 1, "status": "", "value": 12.5, "isdeleted": False}
+        small.change_value("N00945", "0180", 2020, "T", 12.5, on=date(2026, 2, 3))
+        after = client.get(url).json()["values"]
+        assert cell in next(i["values"] for i in after
+                            if (i["municipality"], i["period"]) == ("0180", 2020))  # fmt: skip
+        assert replay.pages_encoded == 2
+        small.delete_value("N00945", "0180", 2020, "T", on=date(2026, 2, 4))
+        deleted = client.get(url).json()["values"]
+        assert {**cell, "isdeleted": True} in next(
+            i["values"] for i in deleted if (i["municipality"], i["period"]) == ("0180", 2020)
+        )
+    with ReplayServer(small, cache=False) as replay, httpx.Client() as client:
+        url = f"{replay.base_url}/data/kpi/N00945/year/2019,2020"
+        assert client.get(url).content == client.get(url).content
+        assert replay.pages_encoded == 0
+
+
+def test_faults_apply_to_cached_answers(small: ReplayDataset) -> None:
+    with ReplayServer(small) as replay, httpx.Client() as client:
+        url = f"{replay.base_url}/data/kpi/N00945/year/2020"
+        whole = client.get(url).content
+        replay.faults = Faults(rate_truncate=1)
+        truncated = client.get(url)
+        assert truncated.status_code == 200 and truncated.content == whole[: len(whole) // 2]
+        replay.faults = Faults(rate_503=1)
+        assert client.get(url).status_code == 503
+        replay.faults = Faults()
+        assert client.get(url).content == whole
+        assert replay.pages_encoded == 1
+
+
 # Faults ---------------------------------------------------------------------------------------
 
 
