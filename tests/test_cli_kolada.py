@@ -151,3 +151,25 @@ def test_a_4xx_from_kolada_names_the_url(
     )
     assert code == 2
     assert "HTTP 404" in err and "/v3/nope/" in err and err.count("\n") == 1
+
+
+def test_a_users_polarity_note_is_shown_and_reset_returns_to_the_table(
+    synced: ReplayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "polarity", "set", "N00401", "higher", "--note", "vår läsning")[0] == 0
+    kpis = {k["id"]: k for k in json.loads(run(capsys, "kpis", "--format", "json")[1])}
+    assert (kpis["N00401"]["polarity"], kpis["N00401"]["polarity_note"]) == (
+        "higher",
+        "vår läsning",
+    )
+    assert kpis["N00401"]["polarity_by"] == "user"
+    assert "högre (eget val)" in run(capsys, "kpis")[1]
+    code, out, _ = run(capsys, "polarity", "reset", "N00401")
+    assert code == 0 and out.strip() == "N00401: lower"
+    kpis = {k["id"]: k for k in json.loads(run(capsys, "kpis", "--format", "json")[1])}
+    assert (kpis["N00401"]["polarity"], kpis["N00401"]["polarity_by"]) == ("lower", "glokal")
+
+
+def test_polarity_takes_one_kpi(synced: ReplayServer, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "polarity", "set", "N00401,N00945", "higher")
+    assert code == 2 and out == "" and "give one KPI id, not 2" in err

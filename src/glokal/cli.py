@@ -50,6 +50,7 @@ from glokal.kolada import (
     RetryPolicy,
     SyncOptions,
     SyncReport,
+    bundled_polarity,
     parse_group_ids,
     parse_kpi_ids,
     parse_polarity,
@@ -90,7 +91,13 @@ from glokal.store.assessments import (
     stored_suggestion,
     unit_name,
 )
-from glokal.store.kolada import count_values, iter_values, list_kpis, set_polarity
+from glokal.store.kolada import (
+    count_values,
+    iter_values,
+    list_kpis,
+    reset_polarity,
+    set_polarity,
+)
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -689,15 +696,33 @@ def _show_suggestions(
 def polarity_set(
     kpi: Annotated[str, typer.Argument(help="KPI id, e.g. N00401.")],
     polarity: Annotated[str, typer.Argument(help="higher, lower, neither or unknown.")],
-    note: Annotated[str, typer.Option(help="Why (shown with the KPI).")] = "",
+    note: Annotated[str, typer.Option(help="Why (shown by `glokal kpis --format json`).")] = "",
 ) -> None:
     """Say whether a higher value of a KPI is better; your choice outranks Glokal's table."""
     settings = _settings()
-    (kpi_id,) = parse_kpi_ids(kpi, where="KPI")
+    kpi_id = _one_kpi(kpi)
     value = parse_polarity(polarity, where="POLARITY")
     with _ready_store(settings) as store, store.session() as session, session.begin():
         set_polarity(session, kpi_id, value, note, "user", datetime.now(UTC))
     stdout.print(f"{kpi_id}: {value}")
+
+
+@polarity_app.command("reset")
+def polarity_reset(kpi: Annotated[str, typer.Argument(help="KPI id, e.g. N00401.")]) -> None:
+    """Forget your polarity for a KPI: back to Glokal's table (or unknown if it has none)."""
+    settings = _settings()
+    kpi_id = _one_kpi(kpi)
+    bundled = {k: (p, n) for k, p, n in bundled_polarity()}.get(kpi_id)
+    with _ready_store(settings) as store, store.session() as session, session.begin():
+        reset_polarity(session, kpi_id, bundled, datetime.now(UTC))
+    stdout.print(f"{kpi_id}: {bundled[0] if bundled else 'unknown'}")
+
+
+def _one_kpi(text: str) -> str:
+    ids = parse_kpi_ids(text, where="KPI")
+    if len(ids) != 1:
+        raise InputError(f"give one KPI id, not {len(ids)}", where="KPI")
+    return ids[0]
 
 
 # -- assessment: the goal statuses people decide (begin) ----------------------------------------

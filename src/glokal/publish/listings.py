@@ -156,11 +156,17 @@ def kpis_listing(kpis: Sequence[StoredKpi]) -> Listing:
             Column(_("Title"), lambda k, _lang: k.title),
             Column(_("Goals"), lambda k, _lang: ", ".join(map(str, k.goals)), no_wrap=True),
             Column(_("Type"), lambda k, _lang: k.municipality_type, no_wrap=True),
-            Column(_("Better when"), lambda k, lang: translator(lang)(k.polarity), no_wrap=True),
+            Column(_("Better when"), _polarity_cell, no_wrap=True),
             Column(_("Note"), flags),
         ],
         records=kpis,
     )
+
+
+def _polarity_cell(kpi: StoredKpi, lang: str) -> str:
+    gettext = translator(lang)
+    text = gettext(kpi.polarity)
+    return text + " (" + gettext(_("your choice")) + ")" if kpi.polarity_by == "user" else text
 
 
 # Polarity words, marked for translation.

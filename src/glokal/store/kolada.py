@@ -47,6 +47,8 @@ class StoredKpi:
     is_divided_by_gender: bool
     goals: tuple[int, ...]
     polarity: str
+    polarity_note: str
+    polarity_by: str | None  # "glokal" (the bundled table), "user", or None (nobody: unknown)
     discontinued_after: int | None
     missing: bool
 
@@ -323,10 +325,7 @@ def list_kpis(session: Session, goal: int | None = None) -> list[StoredKpi]:
         select(KpiGoalRow.kpi, KpiGoalRow.goal).where(KpiGoalRow.removed_on.is_(None))
     ):
         goals.setdefault(kpi, set()).add(goal_number)
-    polarity = {
-        kpi: value
-        for kpi, value in session.execute(select(KpiPolarityRow.kpi, KpiPolarityRow.polarity))
-    }
+    polarity = polarity_of(session)
     query = select(KoladaKpiRow).order_by(KoladaKpiRow.id)
     if goal is not None:
         query = query.where(KoladaKpiRow.id.in_([k for k, g in goals.items() if goal in g]))
@@ -337,7 +336,9 @@ def list_kpis(session: Session, goal: int | None = None) -> list[StoredKpi]:
             municipality_type=row.municipality_type,
             is_divided_by_gender=row.is_divided_by_gender,
             goals=tuple(sorted(goals.get(row.id, ()))),
-            polarity=polarity.get(row.id, "unknown"),
+            polarity=polarity.get(row.id, ("unknown", "", None))[0],
+            polarity_note=polarity.get(row.id, ("unknown", "", None))[1],
+            polarity_by=polarity.get(row.id, ("unknown", "", None))[2],
             discontinued_after=row.discontinued_after,
             missing=row.missing_since is not None,
         )
@@ -372,6 +373,15 @@ def load_bundled_polarity(
         set_polarity(session, kpi, polarity, note, "glokal", now)
         written += 1
     return written
+
+
+def reset_polarity(
+    session: Session, kpi: str, bundled: tuple[str, str] | None, now: datetime
+) -> None:
+    """Forget the user's polarity for ``kpi``: back to the bundled (polarity, note), or none."""
+    session.execute(delete(KpiPolarityRow).where(KpiPolarityRow.kpi == kpi))
+    if bundled is not None:
+        set_polarity(session, kpi, bundled[0], bundled[1], "glokal", now)
 
 
 def polarity_of(session: Session) -> dict[str, tuple[str, str, str]]:
