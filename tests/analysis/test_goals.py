@@ -55,7 +55,7 @@ def test_a_goal_score_is_the_mean_of_its_kpi_scores() -> None:
     )
     assert "föreslagen status neutral" in text
     assert "Poäng +0,33 = +1 / 3 nyckeltal (3 av 3 användbara)" in text
-    assert "bästa kvartilen (plats 1 av 8 kommuner) +1" in text
+    assert "bästa kvartilen (plats 1 av 8 kommuner, 7 sämre) +1" in text
 
 
 @pytest.mark.parametrize(

@@ -48,8 +48,8 @@ PROGRESS_TEXT = {
 POSITION_MARK = {"bästa kvartilen": 1, "mittersta hälften": 0, "sämsta kvartilen": -1}
 TREND_MARK = {"förbättring": 1, "oförändrad": 0, "försämring": -1}
 GROUP_TEXT = {
-    "kommungrupp": N_("in its kommungrupp {position} (rank {rank} of {n})"),
-    "similar": N_("among similar kommuner {position} (rank {rank} of {n})"),
+    "kommungrupp": N_("in its kommungrupp {position} (rank {rank} of {n}, {worse} worse)"),
+    "similar": N_("among similar kommuner {position} (rank {rank} of {n}, {worse} worse)"),
 }
 UNIT_TYPE_PLURAL = {"K": N_("kommuner"), "L": N_("regioner")}
 
@@ -66,8 +66,9 @@ class _Writer:
         return format_decimal(round(value, digits), format="#,##0.##", locale=self.locale)
 
     def signed(self, value: float, digits: int = 2) -> str:
-        text = format_decimal(abs(round(value, digits)), format="0.##", locale=self.locale)
-        return ("+" if value > 0 else "−" if value < 0 else "±") + text
+        rounded = round(value, digits)
+        text = format_decimal(abs(rounded), format="0.##", locale=self.locale)
+        return ("+" if rounded > 0 else "−" if rounded < 0 else "±") + text
 
     def percent(self, value: float) -> str:
         return self.signed(value * 100, 1) + " %"
@@ -110,10 +111,11 @@ def _default_line(w: _Writer, row: Mapping[str, Any], unit_type: str) -> str:
     if row.get("position") is not None:
         plural = _(UNIT_TYPE_PLURAL.get(unit_type, "kommuner"))
         parts.append(
-            _("{position} (rank {rank} of {n} {units}) {mark}").format(
+            _("{position} (rank {rank} of {n} {units}, {worse} worse) {mark}").format(
                 position=_label(w, _POSITION_LABEL, row["position"]),
                 rank=row["better"] + 1,
                 n=row["compared"],
+                worse=row["worse"],
                 units=plural,
                 mark=w.signed(POSITION_MARK[row["position"]]),
             )
@@ -137,6 +139,7 @@ def _default_line(w: _Writer, row: Mapping[str, Any], unit_type: str) -> str:
             position=_label(w, _POSITION_LABEL, row[f"position_{group}"]),
             rank=row[f"better_{group}"] + 1,
             n=row[f"compared_{group}"],
+            worse=row[f"worse_{group}"],
         )
         for group, template in GROUP_TEXT.items()
         if row.get(f"position_{group}") is not None

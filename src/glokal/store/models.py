@@ -275,12 +275,15 @@ class KpiResultRow(Base):
     trend_points: Mapped[int] = mapped_column(Integer)
     position: Mapped[str | None] = mapped_column(String(24))
     better: Mapped[int | None] = mapped_column(Integer)  # units with a strictly better value
+    worse: Mapped[int | None] = mapped_column(Integer)  # units with a strictly worse value
     compared: Mapped[int | None] = mapped_column(Integer)
     position_kommungrupp: Mapped[str | None] = mapped_column(String(24))
     better_kommungrupp: Mapped[int | None] = mapped_column(Integer)
+    worse_kommungrupp: Mapped[int | None] = mapped_column(Integer)
     compared_kommungrupp: Mapped[int | None] = mapped_column(Integer)
     position_similar: Mapped[str | None] = mapped_column(String(24))
     better_similar: Mapped[int | None] = mapped_column(Integer)
+    worse_similar: Mapped[int | None] = mapped_column(Integer)
     compared_similar: Mapped[int | None] = mapped_column(Integer)
     flags: Mapped[str] = mapped_column(Text)  # comma-separated, e.g. "too_few_points"
     base_year: Mapped[int | None] = mapped_column(Integer)  # opensdg: the series' base
