@@ -264,10 +264,13 @@ def koladapy_fetch(url: str, kpis: Sequence[str]) -> tuple[int, int, float]:
 _LOOP_CATEGORIES = [
     # httpcore asks sniffio which event loop runs, for every lock and event it makes; when
     # sniffio is not installed (httpx and anyio no longer need it), that is a failed import,
-    # with its search of sys.path, each time.
-    ("HTTP: httpcore's failed `import sniffio`, per lock", r"current_async_library"),
-    ("JSON parsing (json.loads in KoladaClient.get_json)", r"json/decoder\.py|json/__init__\.py"),
-    ("building cells (parse_data → ValueCell)", r"parse_data \("),
+    # with its search of sys.path, each time. glokal now declares sniffio.
+    (
+        "HTTP: httpcore's sniffio check, per lock (an import when it is missing)",
+        r"current_async_library",
+    ),
+    ("building rows (parse_data, per page)", r"parse_data \("),
+    ("decoding JSON (orjson.loads in client._decode)", r"_decode \(|json/decoder\.py"),
     ("idle in select: waiting for the server, the writer or the GIL", r"selectors\.py"),
     ("HTTP (httpx, httpcore, h11, anyio)", r"httpx/|httpcore/|h11/|anyio/"),
     ("asyncio and glokal glue, metadata", r"."),
@@ -279,7 +282,6 @@ _WRITER_CATEGORIES = [
         r"construct_params|_init_compiled|bind_processor|_process_executemany",
     ),
     ("commit (WAL writes, checkpoints)", r"do_commit|_commit_impl"),
-    ("row dicts for SQLAlchemy (replace_kpi_values)", r"replace_kpi_values\.<locals>"),
     ("DELETE of old values, checkpoint row, sessions, other", r"."),
 ]
 

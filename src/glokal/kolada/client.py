@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import json
+import gc
 import random
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+import orjson
 
 from glokal.errors import KoladaResponseError, KoladaUnavailable
 from glokal.kolada.plan import chunked
@@ -33,6 +35,7 @@ DEFAULT_CONCURRENCY = 4
 DEFAULT_RATE = 5.0  # requests per second; Kolada documents no limit, clients keep to about 5
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -132,8 +135,14 @@ class KoladaClient:
 
     # -- the one place that does HTTP -----------------------------------------------------
 
-    async def get_json(self, url: str) -> dict[str, Any]:
-        """GET ``url`` (absolute) and return its JSON envelope, retrying what can be retried."""
+    async def get_json(
+        self, url: str, transform: Callable[[list[dict[str, Any]]], Any] | None = None
+    ) -> dict[str, Any]:
+        """GET ``url`` (absolute) and return its JSON envelope, retrying what can be retried.
+
+        With ``transform``, the envelope's ``values`` are replaced by what it makes of them,
+        straight after decoding (see ``data_pages``).
+        """
         last_problem = ""
         for attempt in range(self.retry.attempts):
             retry_after: float | None = None
@@ -151,14 +160,10 @@ class KoladaClient:
             if response is not None:
                 status = response.status_code
                 if status == 200:
-                    try:
-                        envelope = json.loads(body)
-                    except ValueError:
-                        last_problem = f"malformed JSON ({len(body)} bytes)"
-                    else:
-                        if isinstance(envelope, dict) and isinstance(envelope.get("values"), list):
-                            return envelope
-                        last_problem = "a JSON answer without 'values'"
+                    with _collector_paused():
+                        envelope, last_problem = _decode(body, transform)
+                    if envelope is not None:
+                        return envelope
                 elif status in RETRY_STATUSES:
                     last_problem = f"HTTP {status}"
                     if status == 429:
@@ -183,17 +188,25 @@ class KoladaClient:
         query = {"per_page": PER_PAGE, **(params or {})}
         return str(httpx.URL(f"{self.base_url}/{path.lstrip('/')}", params=query))
 
-    async def pages(
+    def pages(
         self, path: str, params: dict[str, Any] | None = None
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Each page's ``values``, following ``next_url`` (absolute or relative) to the end."""
+        return self._pages(path, params, None)
+
+    async def _pages(
+        self,
+        path: str,
+        params: dict[str, Any] | None,
+        transform: Callable[[list[dict[str, Any]]], Any] | None,
+    ) -> AsyncIterator[Any]:
         url: str | None = self.url(path, params)
         seen: set[str] = set()
         while url:
             if url in seen:  # a server that points back at a page would loop forever
                 raise KoladaUnavailable(f"Kolada's paging loops at {url}", url=url)
             seen.add(url)
-            envelope = await self.get_json(url)
+            envelope = await self.get_json(url, transform)
             yield envelope["values"]
             next_url = envelope.get("next_url")
             url = str(httpx.URL(url).join(next_url)) if next_url else None
@@ -238,16 +251,77 @@ class KoladaClient:
         self, kpis: Sequence[str], years: Sequence[int], *, from_date: date | None = None
     ) -> list[dict[str, Any]]:
         """Data items for the KPIs and years, every unit; split into ≤ 25 ids per segment."""
+        pages = await self.data_pages(kpis, years, _same, from_date=from_date)
+        return [item for page in pages for item in page]
+
+    async def data_pages(
+        self,
+        kpis: Sequence[str],
+        years: Sequence[int],
+        each: Callable[[list[dict[str, Any]]], T],
+        *,
+        from_date: date | None = None,
+    ) -> list[T]:
+        """Like ``data``, but hands each page's items to ``each`` as the page arrives and
+        returns what it made of them, in request order.
+
+        A caller that turns items into something smaller at once (the sync: rows) never holds
+        a whole KPI's decoded JSON: fewer live objects for the cyclic garbage collector to
+        traverse, which was a quarter of a full sync's CPU.
+        """
         params = {"from_date": from_date.isoformat()} if from_date else None
-        requests = [
-            self.collect(
-                f"data/kpi/{','.join(kpi_chunk)}/year/{','.join(map(str, year_chunk))}", params
+
+        async def segment(path: str) -> list[T]:
+            return [page async for page in self._pages(path, params, each)]
+
+        segments = await asyncio.gather(
+            *(
+                segment(f"data/kpi/{','.join(kpi_chunk)}/year/{','.join(map(str, year_chunk))}")
+                for kpi_chunk in chunked(kpis, MAX_IDS_PER_SEGMENT)
+                for year_chunk in chunked(years, MAX_IDS_PER_SEGMENT)
             )
-            for kpi_chunk in chunked(kpis, MAX_IDS_PER_SEGMENT)
-            for year_chunk in chunked(years, MAX_IDS_PER_SEGMENT)
-        ]
-        batches = await asyncio.gather(*requests)
-        return [item for batch in batches for item in batch]
+        )
+        return [result for segment_results in segments for result in segment_results]
+
+
+def _same(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return items
+
+
+def _decode(
+    body: bytes, transform: Callable[[list[dict[str, Any]]], Any] | None
+) -> tuple[dict[str, Any] | None, str]:
+    """(the envelope, "") or (None, what is wrong with the body)."""
+    try:
+        # orjson: the same objects as json.loads, in about three quarters of its CPU time.
+        envelope = orjson.loads(body)
+    except ValueError:
+        return None, f"malformed JSON ({len(body)} bytes)"
+    if not (isinstance(envelope, dict) and isinstance(envelope.get("values"), list)):
+        return None, "a JSON answer without 'values'"
+    if transform is not None:
+        envelope["values"] = transform(envelope["values"])
+    return envelope, ""
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one page is decoded (and transformed).
+
+    A page of 5,000 items decodes to some 10,000 dicts and lists that live only until the
+    page is turned into rows. With the collector running they survive two young collections,
+    are promoted, and set off a full collection every few pages: about a quarter of a full
+    sync's CPU (bench/README.md). They hold no reference cycles, so reference counting frees
+    them all the same. Left alone if something else has paused the collector.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _excerpt(body: bytes, limit: int = 200) -> str:

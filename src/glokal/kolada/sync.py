@@ -22,6 +22,7 @@ from glokal.kolada.plan import agenda_groups, kpi_row, parse_data, selection_kpi
 from glokal.kolada.polarity import bundled_polarity
 from glokal.store import Store
 from glokal.store.kolada import (
+    ValueRow,
     checkpoint_kpi,
     checkpointed_kpis,
     delete_values,
@@ -288,14 +289,20 @@ class KoladaSync:
 
         async def one(kpi: str) -> None:
             requests_before = self.client.requests
-            items = await self.client.data([kpi], years)
             fetched_at = self.clock()
-            parsed = parse_data(items, units, driver_timestamp(dialect, fetched_at))
-            self.report.unknown_units |= parsed.unknown_units
+            stamp = driver_timestamp(dialect, fetched_at)
+            # Each page becomes rows as it arrives; its decoded JSON is dropped at once.
+            pages = await self.client.data_pages(
+                [kpi], years, lambda items: parse_data(items, units, stamp)
+            )
+            rows: list[ValueRow] = []
+            for page in pages:
+                rows += page.rows
+                self.report.unknown_units |= page.unknown_units
 
             def write() -> int:
                 with self.store.session() as session, session.begin():
-                    written = replace_kpi_values(session, kpi, parsed.rows)
+                    written = replace_kpi_values(session, kpi, rows)
                     checkpoint_kpi(
                         session, run_id, kpi, written, self.client.requests - requests_before,
                         fetched_at,
