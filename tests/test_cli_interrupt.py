@@ -22,10 +22,16 @@ def test_ctrl_c_stops_a_sync_cleanly_and_a_rerun_completes(tmp_path: Path) -> No
         command = [sys.executable, "-m", "glokal", "sync", "kolada", "--base-url",
                    server.base_url, "--rate", "0", "--concurrency", "2"]  # fmt: skip
         for attempt in range(3):
+            before = server.request_count
             process = subprocess.Popen(
                 command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
             )
-            time.sleep(2.0 + attempt)
+            # Stop it once it is fetching values (metadata takes a handful of requests), however
+            # long Python takes to start on a busy machine.
+            deadline = time.monotonic() + 60
+            while server.request_count < before + 10 + 3 * attempt and process.poll() is None:
+                assert time.monotonic() < deadline, "the sync never got going"
+                time.sleep(0.05)
             process.send_signal(signal.SIGINT)
             stopped = time.monotonic()
             _out, err = process.communicate(timeout=30)
