@@ -80,23 +80,22 @@ def analyse_kpis(data: AnalysisData, reference_year: int) -> pl.DataFrame:
     """One row per unit and KPI with any value up to ``reference_year`` (see the module)."""
     sign = pl.col("polarity").replace_strict(POLARITY_SIGN, default=None, return_dtype=pl.Int64)
     kpis = data.kpis.select("kpi", "polarity", sign.alias("sign"))
-    # Sorted first, so that every sum below adds in the same order whatever the input order.
+    about = data.units.select("unit", "type", "kommungrupp")
+    # Sorted by year (a stable sort): every series then runs in year order whatever the input
+    # order, so "last" means newest and every sum below adds in the same order.
     values = (
         data.values.filter(pl.col("period") <= reference_year)
-        .join(data.units.select("unit", "type", "kommungrupp"), on="unit", how="inner")
-        .join(kpis, on="kpi", how="left")
-        .with_columns(pl.col("polarity").fill_null("unknown"))
-        .sort("unit", "kpi", "period")
+        .join(about, on="unit", how="semi")
+        .sort("period")
     )
 
     # -- latest value, and Riket's value the same year -------------------------------------
-    latest = values.group_by(KEYS).agg(
-        pl.col("period").last(),
-        pl.col("value").last(),
-        pl.col("type").first(),
-        pl.col("kommungrupp").first(),
-        pl.col("polarity").first(),
-        pl.col("sign").first(),
+    latest = (
+        values.group_by(KEYS)
+        .agg(pl.col("period").last(), pl.col("value").last())
+        .join(about, on="unit", how="left")
+        .join(kpis, on="kpi", how="left")
+        .with_columns(pl.col("polarity").fill_null("unknown"))
     )
     riket = values.filter(pl.col("unit") == RIKET).select(
         "kpi", "period", pl.col("value").alias("riket_value")
@@ -104,11 +103,13 @@ def analyse_kpis(data: AnalysisData, reference_year: int) -> pl.DataFrame:
     latest = latest.join(riket, on=["kpi", "period"], how="left")
 
     # -- trend ------------------------------------------------------------------------------
-    window = values.filter(
-        pl.col("period").rank(method="ordinal", descending=True).over(KEYS) <= TREND_WINDOW
-    ).with_columns(
-        (pl.col("period") - pl.col("period").mean().over(KEYS)).alias("dt"),
-        (pl.col("value") - pl.col("value").mean().over(KEYS)).alias("dy"),
+    window = (
+        values.group_by(KEYS, maintain_order=True)
+        .tail(TREND_WINDOW)
+        .with_columns(
+            (pl.col("period") - pl.col("period").mean().over(KEYS)).alias("dt"),
+            (pl.col("value") - pl.col("value").mean().over(KEYS)).alias("dy"),
+        )
     )
     trend = window.group_by(KEYS).agg(
         pl.len().alias("trend_points"),
@@ -131,8 +132,10 @@ def analyse_kpis(data: AnalysisData, reference_year: int) -> pl.DataFrame:
     # Only the (KPI, year) pairs some unit's latest value falls in need ranking.
     wanted = latest.filter(pl.col("sign").is_not_null()).select("kpi", "period").unique()
     peers = (
-        values.filter(pl.col("unit") != RIKET, pl.col("sign").is_not_null())
+        values.filter(pl.col("unit") != RIKET)
         .join(wanted, on=["kpi", "period"], how="semi")
+        .join(about, on="unit", how="left")
+        .join(kpis.select("kpi", "sign"), on="kpi", how="left")
         .with_columns((pl.col("value") * pl.col("sign")).alias("goodness"))
     )
     by_type = _ranked(peers, ["kpi", "period", "type"]).select(

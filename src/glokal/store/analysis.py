@@ -60,7 +60,7 @@ def read_values(session: Session) -> pl.DataFrame:
     """unit, kpi, period, value: every stored total (gender T) value, null cells left out.
 
     In the session's transaction. PostgreSQL hands the rows over as one CSV stream (COPY),
-    which Polars parses natively; SQLite's rows come through the driver as tuples.
+    which Polars parses natively; SQLite's rows come straight from the driver as tuples.
     """
     connection = session.connection()
     if connection.dialect.name == "postgresql":
@@ -76,7 +76,9 @@ def read_values(session: Session) -> pl.DataFrame:
             new_columns=list(VALUES_SCHEMA),
             schema_overrides=VALUES_SCHEMA,
         )
-    rows = connection.exec_driver_sql(VALUES_SQL).fetchall()
+    # The driver's own cursor: plain tuples, without a SQLAlchemy Row around each of them.
+    sqlite: Any = connection.connection.driver_connection
+    rows = sqlite.execute(VALUES_SQL).fetchall()
     return pl.DataFrame(rows, schema=VALUES_SCHEMA, orient="row")
 
 
