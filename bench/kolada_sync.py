@@ -276,7 +276,11 @@ _LOOP_CATEGORIES = [
     ("asyncio and glokal glue, metadata", r"."),
 ]
 _WRITER_CATEGORIES = [
-    ("sqlite3 executemany (C: B-tree inserts, FK checks)", r"do_executemany \("),
+    (
+        "INSERT of the rows, 2,000 a statement (sqlite3: binding, B-tree inserts, FK checks)",
+        r"_insert_values \(",
+    ),
+    ("executemany (upserts)", r"do_executemany \("),
     (
         "SQLAlchemy per-row parameters (construct_params, DATETIME bind processor)",
         r"construct_params|_init_compiled|bind_processor|_process_executemany",

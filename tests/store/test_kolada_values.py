@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select, text
 
-from glokal.store import Store
+from glokal.store import Store, kolada
 from glokal.store.kolada import (
     driver_timestamp,
     iter_values,
@@ -89,3 +90,16 @@ def test_replace_and_upsert_keep_one_row_per_key(initialised_store: Store) -> No
         assert replace_kpi_values(session, "N3", []) == 0
     with store.session() as session:
         assert list(iter_values(session)) == [("N1", "1280", 2020, "T", 9.0)]
+
+
+def test_replace_writes_in_statements_of_a_few_rows(
+    initialised_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kolada, "MAX_ROWS_PER_INSERT", 2)  # 5 rows: statements of 2, 2, 1
+    store = initialised_store
+    with store.session() as session, session.begin():
+        stamp = driver_timestamp(session.get_bind().dialect, FIRST)
+        rows = [("N1", "0180", year, "T", float(year), 1, stamp) for year in range(2020, 2025)]
+        assert replace_kpi_values(session, "N1", rows) == 5
+    with store.session() as session:
+        assert list(iter_values(session)) == [r[:5] for r in rows]
