@@ -417,6 +417,8 @@ def sync_kolada_command(
     settings = _settings()
     if kpi is not None and kpi_group is not None:
         raise InputError("give --kpi or --kpi-group, not both", where="--kpi")
+    if since is not None and full:
+        raise InputError("give --since or --full, not both", where="--since")
     options = SyncOptions(
         kpis=parse_kpi_ids(kpi, where="--kpi") if kpi is not None else (),
         kpi_groups=parse_group_ids(kpi_group, where="--kpi-group") if kpi_group else (),

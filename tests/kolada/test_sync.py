@@ -171,3 +171,29 @@ def test_a_resumed_run_skips_what_was_committed(
     assert report.resumed and report.kpis_skipped == report.kpis_total
     assert report.kpis_done == 0 and time.perf_counter() - started < 30
     assert stored_values(initialised_store) == dataset.live_values()
+
+
+def test_full_starts_over_instead_of_resuming_a_stopped_run(
+    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset
+) -> None:
+    run_sync(initialised_store, replay.base_url)
+    with initialised_store.session() as session, session.begin():
+        run = session.scalars(select(KoladaSyncRunRow)).one()
+        run.status, run.finished_at = "running", None  # as if stopped after its last KPI
+    report = run_sync(initialised_store, replay.base_url, SyncOptions(years=YEARS, full=True))
+    assert report.mode == "full" and not report.resumed
+    assert report.kpis_skipped == 0 and report.kpis_done == report.kpis_total
+    with initialised_store.session() as session:
+        statuses = [r.status for r in session.scalars(select(KoladaSyncRunRow).order_by("id"))]
+    assert statuses == ["abandoned", "done"]
+    assert stored_values(initialised_store) == dataset.live_values()
+
+
+def test_a_full_sync_of_later_years_keeps_the_earlier_ones(
+    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset
+) -> None:
+    run_sync(initialised_store, replay.base_url)
+    later = tuple(y for y in YEARS if y >= 2015)
+    report = run_sync(initialised_store, replay.base_url, SyncOptions(years=later, full=True))
+    assert report.mode == "full"
+    assert stored_values(initialised_store) == dataset.live_values()

@@ -177,7 +177,8 @@ class KoladaClient:
             if attempt + 1 < self.retry.attempts:
                 await asyncio.sleep(self.retry.delay(attempt, retry_after))
         raise KoladaUnavailable(
-            f"Kolada did not answer {url} after {self.retry.attempts} attempts "
+            f"Kolada did not answer {url} after {self.retry.attempts} "
+            f"{'attempt' if self.retry.attempts == 1 else 'attempts'} "
             f"(last: {last_problem})",
             url=url,
         )

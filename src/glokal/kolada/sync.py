@@ -23,6 +23,7 @@ from glokal.kolada.polarity import bundled_polarity
 from glokal.store import Store
 from glokal.store.kolada import (
     ValueRow,
+    abandon_unfinished_runs,
     checkpoint_kpi,
     checkpointed_kpis,
     delete_values,
@@ -153,7 +154,8 @@ class KoladaSync:
         years = self.options.years or tuple(range(FIRST_YEAR, now.year + 1))
         selection = self.options.selection
         with self.store.session() as session:
-            resumable = unfinished_run(session, selection)
+            # --full starts over even where a stopped run could be resumed.
+            resumable = None if self.options.full else unfinished_run(session, selection)
             previous = last_finished_run(session, selection)
             metadata_fetched = kpi_metadata_age(session)
         fresh_metadata = (
@@ -271,6 +273,7 @@ class KoladaSync:
                     run_id = resumable.id
                     done = checkpointed_kpis(session, run_id)
                 else:
+                    abandon_unfinished_runs(session, self.options.selection)
                     run = start_run(
                         session, "full", self.options.selection, self.client.base_url, None, now
                     )
@@ -302,7 +305,7 @@ class KoladaSync:
 
             def write() -> int:
                 with self.store.session() as session, session.begin():
-                    written = replace_kpi_values(session, kpi, rows)
+                    written = replace_kpi_values(session, kpi, rows, years)
                     checkpoint_kpi(
                         session, run_id, kpi, written, self.client.requests - requests_before,
                         fetched_at,

@@ -285,9 +285,15 @@ def _upsert_values(session: Session, rows: Sequence[ValueRow]) -> None:
     )
 
 
-def replace_kpi_values(session: Session, kpi: str, rows: Sequence[ValueRow]) -> int:
-    """Make the stored values of ``kpi`` exactly ``rows`` (a full fetch of the KPI)."""
-    session.execute(delete(KoladaValueRow).where(KoladaValueRow.kpi == kpi))
+def replace_kpi_values(
+    session: Session, kpi: str, rows: Sequence[ValueRow], years: Sequence[int] | None = None
+) -> int:
+    """Make the stored values of ``kpi`` exactly ``rows`` (a full fetch of the KPI); with
+    ``years``, only within those years' span: values of other years are kept."""
+    wanted = [KoladaValueRow.kpi == kpi]
+    if years:
+        wanted += [KoladaValueRow.period >= min(years), KoladaValueRow.period <= max(years)]
+    session.execute(delete(KoladaValueRow).where(*wanted))
     _insert_values(session, rows)
     return len(rows)
 
@@ -462,6 +468,16 @@ def unfinished_run(session: Session, selection: str) -> SyncRun | None:
         .limit(1)
     ).first()
     return None if row is None else _run(row)
+
+
+def abandon_unfinished_runs(session: Session, selection: str) -> int:
+    """Mark this selection's unfinished runs abandoned: a new full run starts over."""
+    result = session.execute(
+        update(KoladaSyncRunRow)
+        .where(KoladaSyncRunRow.selection == selection, KoladaSyncRunRow.status == "running")
+        .values(status="abandoned")
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 def last_finished_run(session: Session, selection: str | None = None) -> SyncRun | None:
