@@ -224,14 +224,7 @@ def replace_results(
             json.dumps({"reason": reason, "kpis": parts.get((unit, goal), [])}),
         )
         for unit, goal, year, status, score, total, used, reason in goal_results.select(
-            "unit",
-            "goal",
-            "reference_year",
-            "status",
-            "score",
-            "kpis_total",
-            "kpis_used",
-            "reason",
+            *GOAL_COLUMNS[:-1], "reason"
         ).iter_rows()
     ]
     _insert(session, KpiResultRow.__table__, KPI_RESULT_COLUMNS, kpi_rows, method, computed_at)
