@@ -70,7 +70,7 @@ GOALS = {"koladapy": 5.0, "floor": 0.5, "incremental": 0.05}
 # -- the replay server, in its own process --------------------------------------------------
 
 
-def _serve(kpi_count: int, cache: bool) -> None:
+def _serve(kpi_count: int, cache: bool, latency: float = 0.0) -> None:
     """Build the replay dataset, generate every value, serve it; print the base URL.
 
     Serves until stdin closes (the parent exits or closes the pipe).
@@ -104,15 +104,17 @@ def _serve(kpi_count: int, cache: bool) -> None:
     dataset.generate_all()  # generation is not what is measured
     replay._Handler = QueryFormHandler  # type: ignore[misc]  # ReplayServer.start uses it
     server = replay.ReplayServer(dataset, cache=cache)
+    if latency:  # every answer waits this long first, as over a network (the same for all)
+        server.faults = replay.Faults(rate_slow=1.0, slow_seconds=latency)
     print(server.start(), flush=True)
     sys.stdin.read()
     server.stop()
 
 
 class ServerProcess:
-    def __init__(self, kpi_count: int, *, cache: bool = True) -> None:
+    def __init__(self, kpi_count: int, *, cache: bool = True, latency: float = 0.0) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(kpi_count)]
+            [sys.executable, __file__, "--serve", str(kpi_count), "--latency", str(latency)]
             + ([] if cache else ["--no-server-cache"]),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -442,20 +444,28 @@ def main() -> None:
         action="store_true",
         help="the replay server encodes every answer anew (and no warm-up pass)",
     )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the server waits this long before every answer (a modelled network round trip)",
+    )
     parser.add_argument("--serve", type=int, metavar="KPI_COUNT", help=argparse.SUPPRESS)
     parser.add_argument("--profile-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        return _serve(args.serve, cache=not args.no_server_cache)
+        return _serve(args.serve, cache=not args.no_server_cache, latency=args.latency)
     if args.profile_child:
         return _profile_child(*args.profile_child)
 
     started = time.perf_counter()
     cache = not args.no_server_cache
-    server = ServerProcess(args.kpis, cache=cache)
+    server = ServerProcess(args.kpis, cache=cache, latency=args.latency)
     print(
         f"replay server (own process): {server.url}, {args.kpis} KPIs, years 2000–2025, "
-        f"answer cache {'on' if cache else 'off'}; load average {_load()}"
+        f"answer cache {'on' if cache else 'off'}, latency {args.latency * 1000:.0f} ms; "
+        f"load average {_load()}"
     )
     try:
         with tempfile.TemporaryDirectory() as tmp:
