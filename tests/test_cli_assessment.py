@@ -30,7 +30,7 @@ DECISION = [
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GLOKAL_DATA_DIR", str(tmp_path))
     # A wide console whatever the terminal (the module's console is made at import).
-    monkeypatch.setattr("glokal.cli.stdout", Console(highlight=False, width=250))
+    monkeypatch.setattr("glokal.cli.analysis.stdout", Console(highlight=False, width=250))
     monkeypatch.setenv("LOGNAME", "strateg")  # what getpass.getuser() reads first
     return tmp_path
 

@@ -1,0 +1,49 @@
+"""The `glokal` command. Thin: parse options, load settings, call one package function, print.
+
+Errors from the packages below (GlokalError) and usage errors become one line on stderr and
+exit code 2 here, at the edge; nothing below prints. Each area's commands live in a module
+of their own and register on the one Typer app of `glokal.cli.base`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+
+from glokal.cli import analysis, kolada, reference
+from glokal.cli.base import EXIT_INTERRUPTED, EXIT_USER_ERROR, app, stderr
+from glokal.errors import GlokalError
+
+_COMMANDS = (analysis, kolada, reference)  # imported for their commands, which register on app
+
+__all__ = ["app", "main", "run"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        result = app(
+            args=list(argv) if argv is not None else None, prog_name="glokal", standalone_mode=False
+        )
+    except typer.TyperException as exc:  # usage errors: unknown command, bad option value
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if callable(format_message) else str(exc)
+        if message:  # empty after `glokal` alone, which has printed the help
+            stderr.print(f"glokal: error: {message}", markup=False, soft_wrap=True)
+        return int(getattr(exc, "exit_code", EXIT_USER_ERROR))
+    except GlokalError as exc:
+        stderr.print(f"glokal: error: {exc}", markup=False, soft_wrap=True)
+        return EXIT_USER_ERROR
+    except (typer.Abort, click.exceptions.Abort, KeyboardInterrupt):
+        result = EXIT_INTERRUPTED
+    if result == EXIT_INTERRUPTED:  # Ctrl-C: Typer turns it into exit code 130
+        stderr.print("glokal: interrupted; run the command again to go on", markup=False)
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    """Console-script wrapper: exit with main()'s code."""
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""What every `glokal` command shares: the Typer app, common options, consoles, the store."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from glokal import __version__
+from glokal.errors import InputError
+from glokal.publish import (
+    Listing,
+)
+from glokal.settings import Settings, load_settings
+from glokal.store import (
+    Store,
+)
+
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="glokal",
+    help="Glokal: follow up and report on Agenda 2030 in Swedish municipalities and regions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class ValuesFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+class Lang(StrEnum):
+    sv = "sv"
+    en = "en"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", case_sensitive=False, help="Output: a table or JSON."),
+]
+LangOption = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang", case_sensitive=False, help="Language: sv (default, or GLOKAL_LANGUAGE) or en."
+    ),
+]
+GoalOption = Annotated[
+    str | None, typer.Option("--goal", "-g", help="Only this goal (1–17).", show_default=False)
+]
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+def current_settings() -> Settings:
+    return load_settings()
+
+
+def language_of(settings: Settings, lang: Lang | None) -> str:
+    return lang.value if lang is not None else settings.language
+
+
+def open_store(settings: Settings) -> Store:
+    return Store(settings.database(), setting=settings.database_setting)
+
+
+@contextmanager
+def ready_store(settings: Settings) -> Iterator[Store]:
+    """A store at the current schema with reference data, or a clear StoreError.
+
+    The default SQLite file is created and initialised on first use; a database the user
+    configured is never changed by a read: it asks for `glokal init` instead.
+    """
+    store = open_store(settings)
+    try:
+        if settings.database_url is None:
+            database = Path(store.url.database or "")
+            if not database.exists() or store.current_revision() is None:
+                store.init()
+        store.check_ready()
+        with store.errors():
+            yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def reading(settings: Settings) -> Iterator[Session]:
+    """One read transaction on a ready store."""
+    with ready_store(settings) as store, store.session() as session, session.begin():
+        yield session
+
+
+def show_listing(listing: Listing, output: OutputFormat, lang: str) -> None:
+    if output is OutputFormat.json:
+        sys.stdout.write(listing.to_json() + "\n")
+    else:
+        stdout.print(listing.to_table(lang))
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"glokal {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Glokal: follow up and report on Agenda 2030 in Swedish municipalities and regions."""
+
+
+def parse_date(text: str, *, where: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{text!r} is not a date like 2025-01-31", where=where) from None
+
+
+def parse_year(text: str) -> int:
+    raw = text.strip()
+    if not re.fullmatch(r"[0-9]{4}", raw):
+        raise InputError(f"{text!r} is not a year like 2024", where="--year")
+    return int(raw)
