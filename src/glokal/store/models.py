@@ -17,10 +17,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Integer,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -333,3 +335,299 @@ class GoalAssessmentRow(Base):
     suggestion_method: Mapped[str | None] = mapped_column(String(16))
     recorded_by: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# -- Register: local agenda, activities, programmes -----------------------------------------
+
+ACTIVITY_KINDS = ("project", "partnership", "eu_project", "iop", "twin_town", "programme", "policy")
+PARTNER_TYPES = ("municipality", "civil_society", "business", "academia", "authority", "other")
+FUNDING_SOURCES = (
+    "icld", "esf", "eruf", "erasmus", "interreg", "leader", "own", "other",
+)  # fmt: skip
+ICLD_PHASES = ("forberedelse", "styrgrupp", "projekt", "spridning", "kommunikationsbidrag")
+ICLD_VARIANTS = ("trepart", "flerpart", "utveckling")  # none: two parties
+LINK_ORIGINS = ("person", "classifier")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class PriorityGoalRow(Base):
+    """A goal the unit has chosen to prioritise in its local agenda."""
+
+    __tablename__ = "priority_goal"
+
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), primary_key=True)
+    goal: Mapped[int] = mapped_column(ForeignKey("goal.number"), primary_key=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class LocalGoalRow(Base):
+    """A unit's own goal, with its own code ("SE.17", "GM.3.11"), in a hierarchy."""
+
+    __tablename__ = "local_goal"
+    __table_args__ = (UniqueConstraint("unit", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("local_goal.id"))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class LocalGoalTargetRow(Base):
+    """A global target a local goal contributes to."""
+
+    __tablename__ = "local_goal_target"
+
+    local_goal_id: Mapped[int] = mapped_column(
+        ForeignKey("local_goal.id", ondelete="CASCADE"), primary_key=True
+    )
+    target: Mapped[str] = mapped_column(ForeignKey("target.id"), primary_key=True)
+
+
+class LocalIndicatorRow(Base):
+    """How a unit follows a local goal: a Kolada KPI or its own series, with a target value."""
+
+    __tablename__ = "local_indicator"
+    __table_args__ = (UniqueConstraint("unit", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    local_goal_id: Mapped[int | None] = mapped_column(ForeignKey("local_goal.id"))
+    title: Mapped[str] = mapped_column(Text)
+    kpi: Mapped[str | None] = mapped_column(String(16))  # a Kolada KPI id, or None: own series
+    measure: Mapped[str] = mapped_column(Text, default="")  # e.g. "procent", "ton CO2e"
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_year: Mapped[int | None] = mapped_column(Integer)
+
+
+class LocalIndicatorValueRow(Base):
+    """One value of a unit's own series (indicators without a Kolada KPI)."""
+
+    __tablename__ = "local_indicator_value"
+
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("local_indicator.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class ProgrammeRow(Base):
+    """A programme or network that units join (Glokala Sverige, Millenniekommun, …)."""
+
+    __tablename__ = "programme"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # a slug: "glokala-sverige"
+    name: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    organiser: Mapped[str] = mapped_column(Text, default="")
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class ActivityRow(Base):
+    """Something a unit does for the goals: a project, partnership, EU project, IOP, …"""
+
+    __tablename__ = "activity"
+    __table_args__ = (CheckConstraint(_one_of("kind", ACTIVITY_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), index=True)
+    department: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="")
+    programme_id: Mapped[str | None] = mapped_column(ForeignKey("programme.id"))
+    results: Mapped[str] = mapped_column(Text, default="")
+    # The evaluation at the end: None until someone says whether it was done.
+    evaluated: Mapped[bool | None] = mapped_column(Boolean)
+    lessons: Mapped[str] = mapped_column(Text, default="")
+    knowledge_transfer: Mapped[str] = mapped_column(Text, default="")
+    # ICLD municipal partnerships: phase, variant and application round ("2025 vår").
+    icld_phase: Mapped[str | None] = mapped_column(String(24))
+    icld_variant: Mapped[str | None] = mapped_column(String(16))
+    icld_round: Mapped[str | None] = mapped_column(String(16))
+    # Title, description and partners casefolded, for text search that knows å, ä and ö.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ActivityGoalRow(Base):
+    """A goal an activity serves: primary or secondary, entered by a person or suggested."""
+
+    __tablename__ = "activity_goal"
+    __table_args__ = (CheckConstraint(_one_of("origin", LINK_ORIGINS), name="origin"),)
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    goal: Mapped[int] = mapped_column(ForeignKey("goal.number"), primary_key=True, index=True)
+    primary: Mapped[bool] = mapped_column(Boolean, default=True)
+    origin: Mapped[str] = mapped_column(String(16), default="person")
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
+    score: Mapped[float | None] = mapped_column(Float)  # the classifier's, for suggestions
+
+
+class ActivityTargetRow(Base):
+    """A target an activity serves, like its goals."""
+
+    __tablename__ = "activity_target"
+    __table_args__ = (CheckConstraint(_one_of("origin", LINK_ORIGINS), name="origin"),)
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    target: Mapped[str] = mapped_column(ForeignKey("target.id"), primary_key=True, index=True)
+    primary: Mapped[bool] = mapped_column(Boolean, default=True)
+    origin: Mapped[str] = mapped_column(String(16), default="person")
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
+    score: Mapped[float | None] = mapped_column(Float)
+
+
+class ActivityPartnerRow(Base):
+    """An organisation an activity works with, and its country (ISO 3166-1 alpha-2)."""
+
+    __tablename__ = "activity_partner"
+    __table_args__ = (CheckConstraint(_one_of("type", PARTNER_TYPES), name="type"),)
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    organisation: Mapped[str] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    type: Mapped[str] = mapped_column(String(16), default="other")
+
+
+class ActivityFundingRow(Base):
+    """Money for an activity: amount in SEK from a source, for one year or the whole period."""
+
+    __tablename__ = "activity_funding"
+    __table_args__ = (CheckConstraint(_one_of("source", FUNDING_SOURCES), name="source"),)
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    year: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16), index=True)
+    amount_sek: Mapped[float | None] = mapped_column(Float)
+
+
+class IcldReportRow(Base):
+    """A report an ICLD partnership owes for one accounting year (year 1, 2 or 3)."""
+
+    __tablename__ = "icld_report"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    accounting_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "partial" or "final"
+    due: Mapped[date] = mapped_column(Date, index=True)
+    submitted: Mapped[date | None] = mapped_column(Date)
+
+
+class ProgrammeStepRow(Base):
+    """A step a programme asks of its members (Millenniekommun: viljebeslut, …)."""
+
+    __tablename__ = "programme_step"
+
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+
+
+class ProgrammeTargetRow(Base):
+    """A programme's own target ("100 kommuner utnämnda") and how its progress is counted."""
+
+    __tablename__ = "programme_target"
+
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str] = mapped_column(Text)  # see glokal.register.programmes.MEASURES
+    goal_value: Mapped[int] = mapped_column(Integer)
+
+
+class ProgrammeMemberRow(Base):
+    """A unit's membership of a programme, with its dates and intake round."""
+
+    __tablename__ = "programme_member"
+
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), primary_key=True)
+    joined: Mapped[date | None] = mapped_column(Date)
+    left: Mapped[date | None] = mapped_column(Date)
+    intake: Mapped[str] = mapped_column(String(16), default="")
+
+
+class ProgrammeStepTakenRow(Base):
+    """A step of a programme that a member has taken, and when."""
+
+    __tablename__ = "programme_step_taken"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["programme_id", "step"],
+            ["programme_step.programme_id", "programme_step.code"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["programme_id", "unit"],
+            ["programme_member.programme_id", "programme_member.unit"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    programme_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(4), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40), primary_key=True)
+    taken: Mapped[date | None] = mapped_column(Date)
+
+
+class ProgrammeEventRow(Base):
+    """A training, webinar or conference of a programme (Mötesplats Agenda 2030, …)."""
+
+    __tablename__ = "programme_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # training, webinar, conference, meeting
+    title: Mapped[str] = mapped_column(Text)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProgrammeEventUnitRow(Base):
+    """A unit that took part in a programme event."""
+
+    __tablename__ = "programme_event_unit"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_event.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), primary_key=True)
