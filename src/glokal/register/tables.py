@@ -1,0 +1,263 @@
+"""Tables people keep in files: CSV (comma or semicolon separated, as Swedish Excel saves it)
+and Excel (.xlsx), read into rows of text with their spreadsheet row numbers, and written back.
+
+Reading checks the file (exists, is CSV or .xlsx, has a header) and the columns (required
+ones present, no unknown ones, none twice) before any row is looked at; each problem names the
+file and, where there is one, the row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, TypeVar
+
+from glokal.errors import InputError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+FORMATS = ("csv", "xlsx")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # as a spreadsheet shows it: the header is row 1
+    cells: dict[str, str]  # column → text, stripped; "" for an empty cell
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+@dataclass(frozen=True)
+class Table:
+    source: str  # the file, for messages
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+class RowProblems:
+    """Collects what is wrong with a table's rows, to report them all at once."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+
+    def add(self, row: int, column: str | None, message: str) -> None:
+        where = f"row {row}" + (f", {column}" if column else "")
+        self.problems.append(f"{where}: {message}")
+
+    def check(self, what: str = "rows") -> None:
+        """Raise one InputError listing every problem; nothing has been written yet."""
+        if not self.problems:
+            return
+        shown = self.problems[:50]
+        more = len(self.problems) - len(shown)
+        lines = "\n  ".join(shown + ([f"… and {more} more"] if more else []))
+        count = len(self.problems)
+        raise InputError(
+            f"{count} problem{'s' if count != 1 else ''} in the {what}; nothing was imported:\n"
+            f"  {lines}",
+            where=self.source,
+        )
+
+
+class RowReader:
+    """Reads one row's fields, noting each problem with the row and column instead of stopping."""
+
+    def __init__(self, row: Row, problems: RowProblems) -> None:
+        self.row = row
+        self.problems = problems
+        self.ok = True
+
+    def field(self, column: str, parse: Callable[[str], T], default: T) -> T:
+        """The column parsed, or ``default`` when it is empty or (noted) bad."""
+        text = self.row.get(column)
+        if not text:
+            return default
+        try:
+            return parse(text)
+        except InputError as exc:
+            self.problem(column, exc.message)
+            return default
+
+    def many(self, column: str, parse: Callable[[str], list[T]]) -> list[T]:
+        """The column parsed into a list; empty when it is empty or (noted) bad."""
+        found: list[T] = self.field(column, parse, [])
+        return found
+
+    def problem(self, column: str | None, message: str) -> None:
+        self.problems.add(self.row.number, column, message)
+        self.ok = False
+
+
+def table_format(path: Path, given: str | None = None) -> str:
+    """'csv' or 'xlsx': as given, or from the file name."""
+    name = (given or path.suffix.lstrip(".")).lower()
+    if name not in FORMATS:
+        raise InputError(
+            f"cannot tell the format of {path.name!r}: name it .csv or .xlsx, or give --format",
+            where=str(path),
+        )
+    return name
+
+
+def read_table(
+    path: Path,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str],
+    file_format: str | None = None,
+) -> Table:
+    source = str(path)
+    kind = table_format(path, file_format)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                f"the file is {size / 1e6:.0f} MB; at most {MAX_FILE_BYTES // 1_000_000} MB",
+                where=source,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", where=source) from None
+    except IsADirectoryError:
+        raise InputError("this is a directory, not a file", where=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", where=source) from None
+    header, body = _read_xlsx(data, source) if kind == "xlsx" else _read_csv(data, source)
+    columns = _check_columns(header, required, optional, source)
+    rows = []
+    for number, cells in body:
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            raise InputError(
+                f"row {number} has more cells than the header has columns", where=source
+            )
+        values = {
+            col: (cells[i].strip() if i < len(cells) else "") for i, col in enumerate(columns)
+        }
+        if any(values.values()):  # blank lines are not rows
+            rows.append(Row(number, values))
+    return Table(source, columns, tuple(rows))
+
+
+def _check_columns(
+    header: Sequence[str], required: Sequence[str], optional: Sequence[str], source: str
+) -> tuple[str, ...]:
+    columns = tuple(h.strip().lower() for h in header)
+    known = set(required) | set(optional)
+    unknown = [c for c in columns if c and c not in known]
+    if unknown:
+        raise InputError(
+            f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+            f"the columns are: {', '.join([*required, *optional])}",
+            where=source,
+        )
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        raise InputError(f"column {', '.join(repeated)} appears twice", where=source)
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise InputError(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            "(the first row must name the columns)",
+            where=source,
+        )
+    return columns
+
+
+def _read_csv(data: bytes, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start}): save the file as CSV UTF-8", where=source
+        ) from None
+    if "\x00" in text:
+        raise InputError("this is not a CSV file (it contains binary data)", where=source)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise InputError(f"not valid CSV: {exc}", where=source) from None
+    if not lines or not any(cell.strip() for cell in lines[0]):
+        raise InputError("the file is empty: the first row must name the columns", where=source)
+    # csv.reader counts records, not lines; a quoted cell may span lines, so number by record.
+    return lines[0], [(i + 2, cells) for i, cells in enumerate(lines[1:])]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(data: bytes, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    from openpyxl import load_workbook  # only when an .xlsx is read: it costs ~0.2 s to import
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        raise InputError("not an Excel .xlsx file (or a damaged one)", where=source) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [
+            (number, [_cell_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        book.close()
+    if not rows or not any(cell.strip() for cell in rows[0][1]):
+        raise InputError(
+            "the first sheet is empty: its first row must name the columns", where=source
+        )
+    header = rows[0][1]
+    while header and not header[-1].strip():
+        header.pop()
+    return header, rows[1:]
+
+
+def write_table(
+    out: IO[bytes], columns: Sequence[str], rows: Iterable[dict[str, str]], file_format: str
+) -> None:
+    """Write rows (column → text) as CSV (UTF-8, comma separated) or .xlsx to a binary stream."""
+    if file_format == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        writer = csv.DictWriter(text, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text.flush()
+        text.detach()
+        return
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+
+    def cell(text: str) -> object:
+        if not text.startswith("="):
+            return text
+        literal = WriteOnlyCell(sheet, value=text)
+        literal.data_type = "s"  # text, not a formula: "=" starts titles too
+        return literal
+
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([cell(row.get(c, "")) for c in columns])
+    book.save(out)
