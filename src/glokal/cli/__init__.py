@@ -13,11 +13,16 @@ from collections.abc import Sequence
 import click
 import typer
 
-from glokal.cli import analysis, kolada, reference
+from glokal.cli import analysis, kolada, reference, register
 from glokal.cli.base import EXIT_INTERRUPTED, EXIT_USER_ERROR, app, stderr
 from glokal.errors import GlokalError
 
-_COMMANDS = (analysis, kolada, reference)  # imported for their commands, which register on app
+_COMMANDS = (
+    analysis,
+    kolada,
+    reference,
+    register,
+)  # imported for their commands, which register on app
 
 __all__ = ["app", "main", "run"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from glokal.cli.base import (
     reading,
     ready_store,
     stdout,
+    user_name,
 )
 from glokal.errors import InputError, NotFound
 from glokal.framework import STATUS_STYLES, GoalStatus, parse_goal_number, parse_status
@@ -245,13 +245,6 @@ def _current_suggestion(
     return stored
 
 
-def _user_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in this environment (e.g. a bare container)
-        raise InputError("cannot tell who you are; give --by NAME", where="--by") from None
-
-
 @assessment_app.command("set")
 def assessment_set(
     unit: Annotated[str, typer.Argument(help="Unit id, e.g. 0180.")],
@@ -280,7 +273,7 @@ def assessment_set(
     number = parse_goal_number(goal, where="GOAL")
     decided = parse_status(status, where="--status")
     cutoff_date = parse_date(cutoff, where="--cutoff")
-    recorded_by = by if by is not None else _user_name()
+    recorded_by = by if by is not None else user_name()
     now = datetime.now(UTC)
     with ready_store(settings) as store, store.session() as session, session.begin():
         name = unit_name(session, unit_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import re
 import sys
 from collections.abc import Iterator
@@ -20,8 +21,10 @@ from glokal.errors import InputError
 from glokal.publish import (
     Listing,
 )
+from glokal.register import install_builtin_programmes
 from glokal.settings import Settings, load_settings
 from glokal.store import (
+    ReferenceCounts,
     Store,
 )
 
@@ -94,7 +97,7 @@ def ready_store(settings: Settings) -> Iterator[Store]:
         if settings.database_url is None:
             database = Path(store.url.database or "")
             if not database.exists() or store.current_revision() is None:
-                store.init()
+                initialise(store)
         store.check_ready()
         with store.errors():
             yield store
@@ -144,3 +147,19 @@ def parse_year(text: str) -> int:
     if not re.fullmatch(r"[0-9]{4}", raw):
         raise InputError(f"{text!r} is not a year like 2024", where="--year")
     return int(raw)
+
+
+def user_name() -> str:
+    """Who is at the keyboard, for who-did-what records; ``--by`` when it cannot be told."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment (e.g. a bare container)
+        raise InputError("cannot tell who you are; give --by NAME", where="--by") from None
+
+
+def initialise(store: Store) -> ReferenceCounts:
+    """Schema, reference data and the ready-made programme definitions (each only if missing)."""
+    counts = store.init()
+    with store.errors(), store.session() as session, session.begin():
+        install_builtin_programmes(session)
+    return counts

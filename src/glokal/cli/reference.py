@@ -18,6 +18,7 @@ from glokal.cli.base import (
     OutputFormat,
     app,
     current_settings,
+    initialise,
     language_of,
     open_store,
     reading,
@@ -57,7 +58,7 @@ def init() -> None:
     gettext = translator(settings.language)
     store = open_store(settings)
     try:
-        counts = store.init()
+        counts = initialise(store)
     finally:
         store.close()
     table = Table(

@@ -44,12 +44,16 @@ class Table:
 class RowProblems:
     """Collects what is wrong with a table's rows, to report them all at once."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, *, options: bool = False) -> None:
         self.source = source
+        self.options = options  # one "row" given as command-line options: name the option
         self.problems: list[str] = []
 
     def add(self, row: int, column: str | None, message: str) -> None:
-        where = f"row {row}" + (f", {column}" if column else "")
+        if self.options:
+            where = f"--{(column or '').replace('_', '-')}"
+        else:
+            where = f"row {row}" + (f", {column}" if column else "")
         self.problems.append(f"{where}: {message}")
 
     def check(self, what: str = "rows") -> None:
@@ -60,6 +64,8 @@ class RowProblems:
         more = len(self.problems) - len(shown)
         lines = "\n  ".join(shown + ([f"… and {more} more"] if more else []))
         count = len(self.problems)
+        if self.options:
+            raise InputError("; ".join(self.problems))
         raise InputError(
             f"{count} problem{'s' if count != 1 else ''} in the {what}; nothing was imported:\n"
             f"  {lines}",
