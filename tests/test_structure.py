@@ -100,4 +100,7 @@ SAME_IN_SWEDISH = {
     "kommuner",
     "regioner",
     "Status",
+    "Period",
+    "IOP",
+    "policy",
 }

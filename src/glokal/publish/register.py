@@ -28,6 +28,16 @@ KIND_NAMES = {
     "policy": _("policy"),
 }  # fmt: skip
 
+# Words used inside f-strings, where the message extractor cannot see them.
+_ACTIVITY = _("Activity")
+_SECONDARY = _("secondary")
+_YEAR = _("year")
+_ICLD_REPORTS_COMING_DUE = _("ICLD reports coming due")
+_OVERDUE = _("overdue")
+_PRIORITY_GOALS = _("priority goals")
+_MEMBERS = _("Members")
+_EVENTS = _("Events")
+
 
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -109,7 +119,7 @@ def activities_table(
 def activity_detail(activity: Activity, lang: str) -> Table:
     gettext = translator(lang)
     table = Table(
-        title=f"{gettext(_('Activity'))} {activity.id}: {activity.title}",
+        title=f"{gettext(_ACTIVITY)} {activity.id}: {activity.title}",
         title_justify="left", show_header=False,
     )  # fmt: skip
     table.add_column(style="bold", no_wrap=True)
@@ -127,7 +137,7 @@ def activity_detail(activity: Activity, lang: str) -> Table:
     add(_("Status"), activity.status)
     add(_("Programme"), activity.programme or "")
     add(_("Goals"), ", ".join(
-        f"{g.goal}" + ("" if g.primary else f" ({gettext(_('secondary'))})")
+        f"{g.goal}" + ("" if g.primary else f" ({gettext(_SECONDARY)})")
         for g in activity.goals if g.confirmed
     ))  # fmt: skip
     add(_("Targets"), ", ".join(t.target for t in activity.targets if t.confirmed))
@@ -147,7 +157,7 @@ def activity_detail(activity: Activity, lang: str) -> Table:
     add(_("ICLD phase"), " ".join(filter(None, (activity.icld_phase, activity.icld_variant))))
     add(_("ICLD application round"), activity.icld_round or "")
     add(_("Reports"), "; ".join(
-        f"{gettext(_('year'))} {r.accounting_year} {r.kind} {r.due}"
+        f"{gettext(_YEAR)} {r.accounting_year} {r.kind} {r.due}"
         + (f" ✓ {r.submitted}" if r.submitted else "")
         for r in activity.reports
     ))  # fmt: skip
@@ -169,16 +179,14 @@ def reports_due_json(due: Sequence[ReportDue]) -> list[dict[str, Any]]:
 
 def reports_due_table(due: Sequence[ReportDue], lang: str, today: date) -> Table:
     gettext = translator(lang)
-    table = Table(
-        title=f"{gettext(_('ICLD reports coming due'))} ({len(due)})", title_justify="left"
-    )
+    table = Table(title=f"{gettext(_ICLD_REPORTS_COMING_DUE)} ({len(due)})", title_justify="left")
     for header in (_("Due"), _("Activity"), _("Unit"), _("Title"), _("Accounting year"),
                    _("Report")):  # fmt: skip
         table.add_column(gettext(header))
     for d in due:
         late = d.report.due < today
         table.add_row(
-            f"[red]{d.report.due} ({gettext(_('overdue'))})[/]" if late else str(d.report.due),
+            f"[red]{d.report.due} ({gettext(_OVERDUE)})[/]" if late else str(d.report.due),
             str(d.activity.id), f"{d.activity.unit} {d.activity.unit_name}",
             Text(d.activity.title), str(d.report.accounting_year), d.report.kind,
         )  # fmt: skip
@@ -208,7 +216,7 @@ def agenda_json(agenda: LocalAgenda) -> dict[str, Any]:
 def agenda_view(agenda: LocalAgenda, unit_name: str, lang: str) -> Group:
     gettext = translator(lang)
     priority = ", ".join(map(str, agenda.priority_goals)) or "–"
-    header = Text(f"{agenda.unit} {unit_name}: {gettext(_('priority goals'))} {priority}")
+    header = Text(f"{agenda.unit} {unit_name}: {gettext(_PRIORITY_GOALS)} {priority}")
     depth: dict[str, int] = {}
     goals = Table(title=gettext(_("Local goals")), title_justify="left")
     for column in (_("Code"), _("Title"), _("Targets")):
@@ -267,7 +275,7 @@ def programme_view(
         targets.add_row(
             Text(t.target.title), str(t.achieved), str(t.target.goal_value), f"{t.share:.0%}"
         )
-    members = Table(title=f"{gettext(_('Members'))} ({len(record.members)})", title_justify="left")
+    members = Table(title=f"{gettext(_MEMBERS)} ({len(record.members)})", title_justify="left")
     for column in (_("Unit"), _("Joined"), _("Intake"), *(s.code for s in p.steps)):
         members.add_column(
             gettext(column) if column in (_("Unit"), _("Joined"), _("Intake")) else column
@@ -278,7 +286,7 @@ def programme_view(
             f"{m.unit} {names.get(m.unit, '')}", str(m.joined or ""), m.intake,
             *("✓" if s.code in taken else "–" for s in p.steps),
         )  # fmt: skip
-    events = Table(title=f"{gettext(_('Events'))} ({len(record.events)})", title_justify="left")
+    events = Table(title=f"{gettext(_EVENTS)} ({len(record.events)})", title_justify="left")
     for column in (_("Date"), _("Kind"), _("Title"), _("Participating units")):
         events.add_column(gettext(column))
     for e in record.events:
