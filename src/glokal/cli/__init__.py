@@ -13,12 +13,13 @@ from collections.abc import Sequence
 import click
 import typer
 
-from glokal.cli import analysis, kolada, reference, register
+from glokal.cli import analysis, classify, kolada, reference, register
 from glokal.cli.base import EXIT_INTERRUPTED, EXIT_USER_ERROR, app, stderr
 from glokal.errors import GlokalError
 
 _COMMANDS = (
     analysis,
+    classify,
     kolada,
     reference,
     register,
