@@ -22,7 +22,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GLOKAL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LOGNAME", "strateg")
     # A wide console whatever the terminal (the module's console is made at import).
-    monkeypatch.setattr("glokal.cli.register.stdout", Console(highlight=False, width=250))
+    for module in ("activities", "agenda"):
+        monkeypatch.setattr(f"glokal.cli.{module}.stdout", Console(highlight=False, width=250))
     return tmp_path
 
 
@@ -309,3 +310,27 @@ def test_in_a_real_process(data_dir: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "row 3, kind: 'x' is not a kind of activity" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_suggested_goals_are_confirmed_or_rejected(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = data_dir / "a.csv"
+    source.write_text(
+        "unit,kind,title,goals,suggested_goals,suggested_targets\n"
+        '1781,eu_project,Match2Job,8,"10:0.61;4:0.33",10.2:0.5\n',
+        encoding="utf-8",
+    )
+    assert run(capsys, "activities", "import", str(source))[0] == 0
+    assert listed(capsys, "--goal", "10") == []  # a suggestion does not count until confirmed
+    code, out, err = run(
+        capsys, "activities", "confirm", "1", "--goals", "10", "--reject", "4",
+        "--targets", "10.2", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["goals"] == [8, 10] and shown["suggested_goals"] == []
+    assert shown["targets"] == ["10.2"]
+    assert [a["title"] for a in listed(capsys, "--goal", "10")] == ["Match2Job"]
+    code, _, err = run(capsys, "activities", "confirm", "1", "--goals", "3")
+    assert code == 2 and "goal 3 is not a suggestion for activity 1 (suggested: none)" in err

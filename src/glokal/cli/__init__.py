@@ -13,16 +13,16 @@ from collections.abc import Sequence
 import click
 import typer
 
-from glokal.cli import analysis, classify, kolada, reference, register
+from glokal.cli import activities, agenda, analysis, kolada, reference
 from glokal.cli.base import EXIT_INTERRUPTED, EXIT_USER_ERROR, app, stderr
 from glokal.errors import GlokalError
 
 _COMMANDS = (
+    activities,
+    agenda,
     analysis,
-    classify,
     kolada,
     reference,
-    register,
 )  # imported for their commands, which register on app
 
 __all__ = ["app", "main", "run"]
