@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import click
 import typer
 
-from glokal.cli import activities, agenda, analysis, kolada, reference
+from glokal.cli import activities, agenda, analysis, classify, kolada, reference
 from glokal.cli.base import EXIT_INTERRUPTED, EXIT_USER_ERROR, app, stderr
 from glokal.errors import GlokalError
 
@@ -21,6 +21,7 @@ _COMMANDS = (
     activities,
     agenda,
     analysis,
+    classify,
     kolada,
     reference,
 )  # imported for their commands, which register on app
