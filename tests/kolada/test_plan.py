@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glokal.kolada import agenda_groups, chunked, parse_data
-from glokal.kolada.plan import kpi_row
+from glokal.kolada.plan import kpi_row, parse_cells
+from glokal.kolada.wire import decode_items, items_from
 from tests.conftest import kolada_file
 
 
@@ -49,7 +50,7 @@ def test_parse_data_drops_empty_cells_keeps_genuine_missing_and_collects_deletio
             {"gender": "T", "count": 290, "status": "", "value": 3.0, "isdeleted": False},
         ]},
     ]  # fmt: skip
-    parsed = parse_data(items, {"0180", "1280"})
+    parsed = parse_data(items_from(items), {"0180", "1280"})
     assert parsed.rows == [("N1", "0180", 2020, "T", 40.8, 1, None),
                            ("N1", "0180", 2020, "M", None, 1, None)]  # fmt: skip
     assert parsed.empty == [("N1", "0180", 2020, "K")]
@@ -57,10 +58,36 @@ def test_parse_data_drops_empty_cells_keeps_genuine_missing_and_collects_deletio
     assert parsed.unknown_units == {"G2328"}
 
 
+def test_parse_cells_keeps_what_parse_data_keeps_for_one_kpi() -> None:
+    items = decode_items(b"""[
+        {"kpi": "N1", "municipality": "0180", "period": 2020, "values": [
+            {"gender": "T", "count": 1, "status": "", "value": 40.8, "isdeleted": false},
+            {"gender": "K", "count": 0, "status": "", "value": null, "isdeleted": false},
+            {"gender": "M", "count": "1", "status": "", "value": null, "isdeleted": 0},
+            {"gender": "X", "count": 1, "status": "", "value": 1.0, "isdeleted": false}]},
+        {"kpi": "N1", "municipality": "1280", "period": "2021", "values": [
+            {"gender": "T", "count": 1, "status": "", "value": 3, "isdeleted": 1},
+            {"count": 2.0, "value": 5}]},
+        {"kpi": "N2", "municipality": "1280", "period": 2021, "values": [
+            {"gender": "T", "count": 1, "status": "", "value": 7.0, "isdeleted": false}]},
+        {"kpi": "N1", "municipality": "G2328", "period": 2021, "values": [
+            {"gender": "T", "count": 290, "status": "", "value": 3.0, "isdeleted": false}]},
+        {"kpi": "N1", "municipality": "0180", "period": 2022}
+    ]""")  # fmt: skip
+    units = {"0180", "1280"}
+    cells = parse_cells(items, "N1", units)
+    assert cells.rows == [("0180", 2020, "T", 40.8, 1), ("0180", 2020, "M", None, 1),
+                          ("1280", 2021, "T", 5.0, 2)]  # fmt: skip
+    assert cells.unknown_units == {"G2328"}
+    # The lax reading the dict parser always had: "1" and 2.0 counts, 0/1 flags, int values.
+    kept = [r[1:6] for r in parse_data(items, units).rows if r[0] == "N1"]
+    assert kept == cells.rows
+
+
 def test_real_data_sample_parses() -> None:
     sample = kolada_file("data-sample.json")["values"]
     units = {u["id"] for u in kolada_file("municipality.json")["values"]}
-    parsed = parse_data(sample, units, "2026-11-22 08:00:00.000000")
+    parsed = parse_data(items_from(sample), units, "2026-11-22 08:00:00.000000")
     assert parsed.rows and not parsed.unknown_units
     assert {r[0] for r in parsed.rows} <= {"N00945", "N03702", "N03703"}
     assert all(r[3] in "TKM" and r[6] == "2026-11-22 08:00:00.000000" for r in parsed.rows)

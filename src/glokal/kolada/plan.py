@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from glokal.store.kolada import ValueRow
+from glokal.kolada.wire import DataItem
+from glokal.store.kolada import CellRow, ValueRow
 
 T = TypeVar("T")
 AGENDA_TITLE = re.compile(r"agenda\s*2030", re.IGNORECASE)
@@ -89,7 +90,7 @@ class ParsedData:
 
 
 def parse_data(
-    items: Iterable[dict[str, Any]], known_units: set[str], fetched_at: Any = None
+    items: Iterable[DataItem], known_units: set[str], fetched_at: Any = None
 ) -> ParsedData:
     """Split Kolada data items into rows to store, deleted keys and empty cells.
 
@@ -99,30 +100,65 @@ def parse_data(
     ``fetched_at`` as given (the store's ``driver_timestamp`` renders it for the database).
     """
     parsed = ParsedData()
-    # The inner loop runs once per value (a million in a full sync): locals, no per-cell
-    # objects beyond the row tuple itself.
     rows, deleted, empty = parsed.rows, parsed.deleted, parsed.empty
     genders = GENDERS
     for item in items:
-        unit = item["municipality"]
+        unit = item.municipality
         if unit not in known_units:
             parsed.unknown_units.add(unit)
             continue
-        kpi, period = item["kpi"], int(item["period"])
-        for cell in item.get("values") or ():
-            gender = cell.get("gender") or "T"
+        kpi, period = item.kpi, item.period
+        for cell in item.values:
+            gender = cell.gender or "T"
             if gender not in genders:
                 continue
-            if cell.get("isdeleted"):
+            if cell.isdeleted:
                 deleted.append((kpi, unit, period, gender))
                 continue
-            count = cell.get("count")
-            count = int(count) if count else 0
-            value = cell.get("value")
-            if value is not None:
-                value = float(value)
-            elif not count:
+            count = cell.count or 0
+            value = cell.value
+            if value is None and not count:
                 empty.append((kpi, unit, period, gender))
                 continue
             rows.append((kpi, unit, period, gender, value, count, fetched_at))
     return parsed
+
+
+@dataclass
+class Cells:
+    """A page of a full fetch of one KPI: the cells to store, and the units skipped."""
+
+    rows: list[CellRow] = field(default_factory=list)
+    unknown_units: set[str] = field(default_factory=set)
+
+
+def parse_cells(items: Iterable[DataItem], kpi: str, known_units: set[str]) -> Cells:
+    """The cells of a full fetch of ``kpi`` to store, as ``parse_data`` would keep them.
+
+    Deleted and empty cells are dropped (a full fetch replaces what is stored), and so are
+    units the store does not know (reported) and items of any other KPI (not asked for). The
+    inner loop runs once per value, a million times in a full sync: locals, one tuple per
+    value and nothing else.
+    """
+    found = Cells()
+    rows = found.rows
+    append = rows.append
+    genders = GENDERS
+    for item in items:
+        unit = item.municipality
+        if unit not in known_units:
+            found.unknown_units.add(unit)
+            continue
+        if item.kpi != kpi:
+            continue
+        period = item.period
+        for cell in item.values:
+            gender = cell.gender or "T"
+            if cell.isdeleted or gender not in genders:
+                continue
+            count = cell.count or 0
+            value = cell.value
+            if value is None and not count:
+                continue
+            append((unit, period, gender, value, count))
+    return found

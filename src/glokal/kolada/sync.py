@@ -18,11 +18,11 @@ from typing import Any, Protocol
 
 from glokal.errors import InputError
 from glokal.kolada.client import KoladaClient
-from glokal.kolada.plan import agenda_groups, kpi_row, parse_data, selection_kpis
+from glokal.kolada.plan import agenda_groups, kpi_row, parse_cells, parse_data, selection_kpis
 from glokal.kolada.polarity import bundled_polarity
 from glokal.store import Store
 from glokal.store.kolada import (
-    ValueRow,
+    CellRow,
     abandon_unfinished_runs,
     checkpoint_kpi,
     checkpointed_kpis,
@@ -35,9 +35,11 @@ from glokal.store.kolada import (
     kpi_metadata_age,
     last_finished_run,
     load_bundled_polarity,
+    reads_json_pages,
     record_agenda_selection,
     replace_groups,
-    replace_kpi_values,
+    replace_kpi_cells,
+    replace_kpi_pages,
     start_run,
     unfinished_run,
     upsert_kpis,
@@ -288,32 +290,42 @@ class KoladaSync:
         self.report.kpis_skipped = len(kpis) - len(todo)
         self.progress.phase("Kolada: values", total=len(kpis))
         self.progress.advance(self.report.kpis_skipped, 0)
-        dialect = self.store.engine.dialect
+        # PostgreSQL reads each page's JSON itself; for SQLite the pages become cells here.
+        json_pages = reads_json_pages(self.store.engine.dialect)
 
         async def one(kpi: str) -> None:
             requests_before = self.client.requests
             fetched_at = self.clock()
-            stamp = driver_timestamp(dialect, fetched_at)
-            # Each page becomes rows as it arrives; its decoded JSON is dropped at once.
-            pages = await self.client.data_pages(
-                [kpi], years, lambda items: parse_data(items, units, stamp)
-            )
-            rows: list[ValueRow] = []
-            for page in pages:
-                rows += page.rows
-                self.report.unknown_units |= page.unknown_units
+            bodies: list[bytes] = []
+            cells: list[CellRow] = []
+            if json_pages:
+                bodies = await self.client.data_bodies([kpi], years)
+            else:
+                # Each page becomes cells as it arrives; its decoded items are dropped at once.
+                for page in await self.client.data_pages(
+                    [kpi], years, lambda items: parse_cells(items, kpi, units)
+                ):
+                    cells += page.rows
+                    self.report.unknown_units |= page.unknown_units
 
-            def write() -> int:
+            def write() -> tuple[int, set[str]]:
+                unknown: set[str] = set()
                 with self.store.session() as session, session.begin():
-                    written = replace_kpi_values(session, kpi, rows, years)
+                    if json_pages:
+                        written, unknown = replace_kpi_pages(
+                            session, kpi, bodies, fetched_at, years
+                        )
+                    else:
+                        written = replace_kpi_cells(session, kpi, cells, fetched_at, years)
                     checkpoint_kpi(
                         session, run_id, kpi, written, self.client.requests - requests_before,
                         fetched_at,
                     )  # fmt: skip
-                return written
+                return written, unknown
 
             async with self._write_lock:  # one writer at a time (SQLite has one anyway)
-                written = await asyncio.to_thread(write)
+                written, unknown = await asyncio.to_thread(write)
+            self.report.unknown_units |= unknown
             self.report.kpis_done += 1
             self.report.values_written += written
             self.progress.advance(1, written)

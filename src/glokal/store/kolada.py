@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import Dialect, Select, and_, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
+from glokal.errors import InputError
 from glokal.store.models import (
     KoladaGroupMemberRow,
     KoladaGroupRow,
@@ -41,6 +43,10 @@ ValueRow = tuple[str, str, int, str, float | None, int, Any]
 _VALUE_KEY = ("kpi", "municipality", "period", "gender")
 _VALUE_COLUMNS = (*_VALUE_KEY, "value", "count", "fetched_at")
 MAX_ROWS_PER_INSERT = 2000  # more gains little (bench/README.md)
+# One cell of a full fetch of one KPI: (municipality, period, gender, value, count). The KPI
+# and fetched_at are the same for all of them and are bound once per statement.
+CellRow = tuple[str, int, str, float | None, int]
+_CELL_COLUMNS = ("municipality", "period", "gender", "value", "count")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,15 +247,18 @@ def _value_insert(dialect: Dialect, *, rows: int = 1, upsert: bool = False) -> s
     return sql
 
 
-def _rows_per_insert(connection: Connection) -> int:
-    """Rows per multi-row INSERT: up to MAX_ROWS_PER_INSERT, within the driver's limit on
-    parameters (sqlite3 reports SQLite's: 32,766 since 3.32, 999 before; PostgreSQL: 65,535)."""
+def _rows_per_insert(
+    connection: Connection, columns: int = len(_VALUE_COLUMNS), shared: int = 0
+) -> int:
+    """Rows per multi-row INSERT of ``columns`` parameters a row (plus ``shared`` for the
+    statement): up to MAX_ROWS_PER_INSERT, within the driver's limit on parameters (sqlite3
+    reports SQLite's: 32,766 since 3.32, 999 before; PostgreSQL: 65,535)."""
     driver = connection.connection.driver_connection
     if isinstance(driver, sqlite3.Connection):
         limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     else:
         limit = 65_535
-    return max(1, min(MAX_ROWS_PER_INSERT, limit // len(_VALUE_COLUMNS)))
+    return max(1, min(MAX_ROWS_PER_INSERT, (limit - shared) // columns))
 
 
 def _insert_values(session: Session, rows: Sequence[ValueRow]) -> None:
@@ -290,12 +299,131 @@ def replace_kpi_values(
 ) -> int:
     """Make the stored values of ``kpi`` exactly ``rows`` (a full fetch of the KPI); with
     ``years``, only within those years' span: values of other years are kept."""
+    _delete_kpi_values(session, kpi, years)
+    _insert_values(session, rows)
+    return len(rows)
+
+
+def _delete_kpi_values(session: Session, kpi: str, years: Sequence[int] | None) -> None:
     wanted = [KoladaValueRow.kpi == kpi]
     if years:
         wanted += [KoladaValueRow.period >= min(years), KoladaValueRow.period <= max(years)]
     session.execute(delete(KoladaValueRow).where(*wanted))
-    _insert_values(session, rows)
-    return len(rows)
+
+
+def _cell_insert(rows: int) -> str:
+    """SQLite: INSERT of ``rows`` CellRow tuples, the KPI as ?1 and fetched_at as ?2."""
+    columns = ", ".join(("kpi", "fetched_at", *_CELL_COLUMNS))
+    one = f"({', '.join(['?'] * len(_CELL_COLUMNS))})"
+    return (
+        f"INSERT INTO {KoladaValueRow.__tablename__} ({columns}) "
+        f"SELECT ?1, ?2, * FROM (VALUES {', '.join([one] * rows)})"
+    )
+
+
+def replace_kpi_cells(
+    session: Session,
+    kpi: str,
+    cells: Sequence[CellRow],
+    fetched_at: datetime,
+    years: Sequence[int] | None = None,
+) -> int:
+    """Like ``replace_kpi_values``, from the cells of a full fetch of ``kpi``.
+
+    On SQLite the KPI and the timestamp are bound once per statement of up to
+    MAX_ROWS_PER_INSERT cells, not once per cell: five parameters a value instead of seven,
+    which is what the writer spends its time holding the GIL for (bench/README.md).
+    """
+    _delete_kpi_values(session, kpi, years)
+    if not cells:
+        return 0
+    connection = session.connection()
+    dialect = connection.dialect
+    stamp = driver_timestamp(dialect, fetched_at)
+    if dialect.name != "sqlite":
+        _insert_values(session, [(kpi, *cell, stamp) for cell in cells])
+        return len(cells)
+    size = _rows_per_insert(connection, len(_CELL_COLUMNS), shared=2)
+    full = _cell_insert(size)
+    for start in range(0, len(cells), size):
+        chunk = cells[start : start + size]
+        sql = full if len(chunk) == size else _cell_insert(len(chunk))
+        connection.exec_driver_sql(sql, (kpi, stamp, *chain.from_iterable(chunk)))
+    return len(cells)
+
+
+def reads_json_pages(dialect: Dialect) -> bool:
+    """Whether ``replace_kpi_pages`` can take Kolada's pages as they came (PostgreSQL).
+
+    PostgreSQL parses the JSON and writes the rows in its own process, on another core,
+    several times faster than binding a million parameters from Python (bench/README.md).
+    SQLite 3.40's JSON functions re-render and re-parse every nested object they are asked
+    about, which made the same INSERT … SELECT slower than binding tuples, so SQLite takes
+    cells (``replace_kpi_cells``).
+    """
+    return dialect.name == "postgresql"
+
+
+_VALUES, _PLACES = KoladaValueRow.__tablename__, PlaceRow.__tablename__
+_PAGE_INSERT = f"""
+WITH item AS (
+    SELECT v ->> 'kpi' AS kpi, v ->> 'municipality' AS municipality,
+           (v ->> 'period')::integer AS period,
+           CASE WHEN jsonb_typeof(v -> 'values') = 'array' THEN v -> 'values' END AS cells
+    FROM jsonb_array_elements((%(page)s::jsonb) -> 'values') AS v
+),
+stored AS (
+    INSERT INTO {_VALUES} (kpi, municipality, period, gender, value, count, fetched_at)
+    SELECT item.kpi, item.municipality, item.period, coalesce(cell.gender, 'T'), cell.value,
+           coalesce(cell.count, 0)::integer, %(fetched_at)s
+    FROM item
+    JOIN {_PLACES} AS place ON place.id = item.municipality
+    CROSS JOIN LATERAL jsonb_to_recordset(item.cells)
+        AS cell(gender text, count numeric, value double precision, isdeleted boolean)
+    WHERE item.kpi = %(kpi)s
+      AND coalesce(cell.gender, 'T') IN ('T', 'K', 'M')
+      AND NOT coalesce(cell.isdeleted, false)
+      AND (cell.value IS NOT NULL OR coalesce(cell.count, 0) <> 0)
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM stored),
+       ARRAY(SELECT DISTINCT item.municipality FROM item
+             WHERE NOT EXISTS (SELECT 1 FROM {_PLACES} AS place
+                               WHERE place.id = item.municipality))
+"""
+
+
+def replace_kpi_pages(
+    session: Session,
+    kpi: str,
+    pages: Sequence[bytes],
+    fetched_at: datetime,
+    years: Sequence[int] | None = None,
+) -> tuple[int, set[str]]:
+    """Like ``replace_kpi_cells``, from the whole answers of a full fetch of ``kpi`` (JSON
+    envelopes of data items), read by the database itself: PostgreSQL only (see
+    ``reads_json_pages``). Keeps what ``parse_cells`` keeps; returns (values written, units
+    skipped because the store does not know them)."""
+    if not reads_json_pages(session.get_bind().dialect):
+        raise NotImplementedError("replace_kpi_pages needs PostgreSQL; use replace_kpi_cells")
+    _delete_kpi_values(session, kpi, years)
+    connection = session.connection()
+    written, unknown = 0, set()
+    for number, page in enumerate(pages, start=1):
+        try:
+            count, skipped = connection.exec_driver_sql(
+                _PAGE_INSERT,
+                {"page": page.decode("utf-8"), "kpi": kpi, "fetched_at": fetched_at},
+            ).one()
+        except (DataError, UnicodeDecodeError) as exc:
+            problem = getattr(exc, "orig", None) or exc
+            raise InputError(
+                f"the database could not read page {number} of Kolada's answer: {problem}",
+                where=f"KPI {kpi}",
+            ) from exc
+        written += count
+        unknown.update(skipped)
+    return written, unknown
 
 
 def upsert_values(session: Session, rows: Sequence[ValueRow]) -> int:
