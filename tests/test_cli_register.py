@@ -334,3 +334,27 @@ def test_suggested_goals_are_confirmed_or_rejected(
     assert [a["title"] for a in listed(capsys, "--goal", "10")] == ["Match2Job"]
     code, _, err = run(capsys, "activities", "confirm", "1", "--goals", "3")
     assert code == 2 and "goal 3 is not a suggestion for activity 1 (suggested: none)" in err
+
+
+def test_the_classifier_suggests_goals_a_person_then_confirms(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "activities", "add", "--unit", "0780", "--kind", "project", "--title",
+        "Klimatanpassning av Växjö", "--description", "Vi minskar utsläppen av växthusgaser "
+        "och anpassar staden till ett förändrat klimat med skyfall och värmeböljor.",
+        "--goals", "11", "--suggest", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["goals"] == [11]  # what the person entered stays, and is not suggested again
+    assert 13 in [s["goal"] for s in shown["suggested_goals"]]
+    assert 11 not in [s["goal"] for s in shown["suggested_goals"]]
+    assert all(0.5 <= s["score"] <= 1 for s in shown["suggested_goals"])
+    assert listed(capsys, "--goal", "13") == []  # not counted before a person confirms it
+    assert run(capsys, "activities", "confirm", "1", "--goals", "13")[0] == 0
+    assert [a["title"] for a in listed(capsys, "--goal", "13")] == ["Klimatanpassning av Växjö"]
+    # Suggesting again leaves confirmed goals alone.
+    code, out, _ = run(capsys, "activities", "suggest", "1", "--format", "json")
+    (again,) = json.loads(out)
+    assert again["goals"] == [11, 13] and 13 not in [s["goal"] for s in again["suggested_goals"]]

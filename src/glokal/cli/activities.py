@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from glokal.cli.base import (
     FormatOption,
@@ -40,6 +42,7 @@ from glokal.cli.files import (
 from glokal.errors import InputError
 from glokal.framework import parse_goal_number, parse_target_id
 from glokal.i18n import N_, translator
+from glokal.mapping import classify
 from glokal.publish.register import (
     activities_table,
     activity_detail,
@@ -49,6 +52,7 @@ from glokal.publish.register import (
 )
 from glokal.register import (
     activity_context,
+    activity_text,
     import_activities,
     parse_country,
     parse_funding_source,
@@ -58,11 +62,13 @@ from glokal.register import (
     parse_targets,
     split_list,
     table_format,
+    with_suggestions,
     write_activities,
 )
 from glokal.register.activities import activity_from_row
 from glokal.register.tables import Row, RowProblems
 from glokal.store.activities import (
+    Activity,
     ActivityQuery,
     IcldReport,
     activities_lacking_evaluation,
@@ -132,6 +138,7 @@ def activities_add(
         str, typer.Option(help="ICLD variant: trepart, flerpart, utveckling.")
     ] = "",
     icld_round: Annotated[str, typer.Option(help="ICLD application round, e.g. '2025 vår'.")] = "",
+    suggest: SuggestOption = False,
     by: ByOption = None,
     output: FormatOption = OutputFormat.table,
     lang: LangOption = None,
@@ -154,6 +161,8 @@ def activities_add(
         problems.check("options")
         assert activity is not None
         (new_id,) = add_activities(session, [activity], by=recorded_by, now=utc_now())
+        if suggest:
+            _store_suggestions(session, [new_id])
         stored = get_activity(session, new_id)
     _show_activity(stored, output, language_of(settings, lang))
 
@@ -233,6 +242,50 @@ def activities_show(
     _show_activity(found, output, language_of(settings, lang))
 
 
+SuggestOption = Annotated[
+    bool,
+    typer.Option(
+        "--suggest", help="Also store the goals and targets the classifier suggests (unconfirmed)."
+    ),
+]
+
+
+def _store_suggestions(session: Session, ids: Sequence[int]) -> list[Activity]:
+    """Classify the activities' titles and descriptions; store the results as suggestions."""
+    activities = [get_activity(session, i) for i in ids]
+    results = classify([activity_text(a) for a in activities], targets=True)
+    updated = []
+    for activity, result in zip(activities, results, strict=True):
+        suggested = with_suggestions(activity, result.goals, result.targets)
+        replace_activity(session, activity.id or 0, suggested, now=utc_now())
+        updated.append(get_activity(session, activity.id or 0))
+    return updated
+
+
+@activities_app.command("suggest")
+def activities_suggest(
+    activity: Annotated[
+        list[str] | None, typer.Argument(help="Activity ids (default: every activity).")
+    ] = None,
+    unit: UnitsOption = None,
+    output: FormatOption = OutputFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """Suggest goals and targets for activities from their texts (Glokal's classifier); a
+    person confirms or rejects them with `activities confirm`."""
+    settings = current_settings()
+    with writing() as session:
+        if activity:
+            ids = [_activity_id(a) for a in activity]
+        else:
+            ids = [a.id or 0 for a in find_activities(session, ActivityQuery(unit=unit_ids(unit)))]
+        updated = _store_suggestions(session, ids)
+    if output is OutputFormat.json:
+        print_json([activity_json(a) for a in updated])
+    else:
+        stdout.print(activities_table(updated, language_of(settings, lang)))
+
+
 @activities_app.command("import")
 def activities_import(
     file: Annotated[Path, typer.Argument(help="A CSV or .xlsx file in the activity template.")],
@@ -240,6 +293,7 @@ def activities_import(
         FileFormat | None, typer.Option("--format", help="csv or xlsx (default: from the name).")
     ] = None,
     check: Annotated[bool, typer.Option("--check", help="Check the file, store nothing.")] = False,
+    suggest: SuggestOption = False,
     by: ByOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -251,6 +305,8 @@ def activities_import(
             session, file, by=recorded_by, now=utc_now(), check=check,
             file_format=file_format.value if file_format else None,
         )  # fmt: skip
+        if suggest:
+            _store_suggestions(session, report.ids)
     message = (
         N_("{rows} activities checked, none stored") if check else N_("{rows} activities imported")
     )

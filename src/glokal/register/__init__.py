@@ -42,6 +42,7 @@ from glokal.register.programmes import (
     programme_progress,
     read_programmes,
 )
+from glokal.register.suggestions import activity_text, with_suggestions
 from glokal.register.tables import FORMATS, table_format
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "TargetProgress",
     "activities_from_table",
     "activity_context",
+    "activity_text",
     "activity_to_row",
     "builtin_programmes",
     "country_name",
@@ -77,6 +79,7 @@ __all__ = [
     "read_programmes",
     "split_list",
     "table_format",
+    "with_suggestions",
     "write_activities",
     "write_local_goals",
 ]

@@ -26,6 +26,7 @@ class ImportReport:
     inserted: int
     updated: int
     written: bool  # False for a check
+    ids: tuple[int, ...] = ()  # of the activities stored
 
 
 def activity_context(
@@ -48,9 +49,8 @@ def import_activities(
     file_format: str | None = None,
 ) -> ImportReport:
     activities = read_activities(path, activity_context(session), file_format)
-    if not check:
-        add_activities(session, activities, by=by, now=now)
-    return ImportReport(str(path), len(activities), len(activities), 0, not check)
+    ids = () if check else tuple(add_activities(session, activities, by=by, now=now))
+    return ImportReport(str(path), len(activities), len(activities), 0, not check, ids)
 
 
 def import_local_goals(
