@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from glokal.analysis.data import RIKET, AnalysisData
-from glokal.analysis.kpis import analyse_kpis
-from glokal.analysis.opensdg import OPENSDG_SCALE, analyse_progress
+from glokal.analysis.data import AnalysisData
+from glokal.analysis.kpis import analyse_series, kpi_facts
+from glokal.analysis.opensdg import OPENSDG_SCALE, progress_series
+from glokal.analysis.series import CODE, CODES, SeriesFrame, codes, encode
 from glokal.framework import GOAL_COUNT, GoalStatus, Position, Trend
 
 METHODS = ("default", "opensdg")
@@ -45,8 +46,8 @@ REASON_NO_KPIS = "no_kpis"
 REASON_TOO_FEW = "too_few_kpis"
 
 
-def default_scores(kpi_results: pl.DataFrame) -> pl.DataFrame:
-    """unit, kpi, score (−1 … +1) and why not, from ``analyse_kpis``' rows."""
+def _default_score() -> tuple[pl.Expr, pl.Expr]:
+    """score and unused of the default method, as expressions over ``analyse_kpis``' rows."""
     position = pl.col("position").replace_strict(POSITION_MARK, default=None, return_dtype=pl.Int64)
     trend = pl.col("trend").replace_strict(TREND_MARK, default=None, return_dtype=pl.Int64)
     marks = position.is_not_null().cast(pl.Int64) + trend.is_not_null().cast(pl.Int64)
@@ -60,12 +61,12 @@ def default_scores(kpi_results: pl.DataFrame) -> pl.DataFrame:
         .when(marks == 0)
         .then(pl.lit(UNUSED_NO_MARK))
     )
-    return kpi_results.select(
-        "unit",
-        "kpi",
-        pl.when(unused.is_null()).then(score).alias("score"),
-        unused.alias("unused"),
-    )
+    return pl.when(unused.is_null()).then(score).alias("score"), unused.alias("unused")
+
+
+def default_scores(kpi_results: pl.DataFrame) -> pl.DataFrame:
+    """unit, kpi, score (−1 … +1) and why not, from ``analyse_kpis``' rows."""
+    return kpi_results.select("unit", "kpi", *_default_score())
 
 
 def _band(score: pl.Expr, scale: float) -> pl.Expr:
@@ -83,42 +84,68 @@ def _band(score: pl.Expr, scale: float) -> pl.Expr:
     )
 
 
-def goal_kpi_grid(data: AnalysisData, units: pl.DataFrame) -> pl.DataFrame:
-    """unit, goal, kpi: every KPI of every goal that applies to each unit's type.
+def goal_kpi_grid(data: AnalysisData, series: SeriesFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """u, goal, k, s: every KPI of every goal that applies to each unit's type, sorted by
+    unit, goal and KPI. ``units`` has u and type.
 
     A goal's KPIs for kommuner apply to kommuner, those for regioner to regioner; Riket is
     compared with both selections, so it gets the union.
     """
-    goal_kpis = data.goal_kpis.unique()
-    typed = (
-        units.filter(pl.col("unit") != RIKET)
-        .join(goal_kpis, how="cross")
-        .filter(pl.col("unit_type").is_null() | (pl.col("unit_type") == pl.col("type")))
+    goal_kpis = data.goal_kpis.select("goal", codes(series.kpis, "kpi").alias("k"), "unit_type")
+    is_riket = pl.col("u") == (series.riket if series.riket is not None else -1)
+    grid = (
+        units.join(goal_kpis, how="cross")
+        .filter(is_riket | pl.col("unit_type").is_null() | (pl.col("unit_type") == pl.col("type")))
+        .select(
+            ((pl.col("u") * (GOAL_COUNT + 1) + pl.col("goal")) * series.kpis.len() + pl.col("k"))
+            .unique()
+            .sort()
+            .alias("cell")
+        )
     )
-    riket = units.filter(pl.col("unit") == RIKET).join(goal_kpis, how="cross")
-    return pl.concat(
-        [typed.select("unit", "goal", "kpi"), riket.select("unit", "goal", "kpi")]
-    ).unique()
+    n_kpis = series.kpis.len()
+    return grid.select(
+        (pl.col("cell") // n_kpis // (GOAL_COUNT + 1)).alias("u"),
+        (pl.col("cell") // n_kpis % (GOAL_COUNT + 1)).alias("goal"),
+        (pl.col("cell") % n_kpis).alias("k"),
+    ).with_columns((pl.col("k") * series.units.len() + pl.col("u")).alias("s"))
+
+
+def _rows_of(series: SeriesFrame, results: pl.DataFrame, grid: pl.DataFrame) -> pl.Series:
+    """For each grid row, the position of its unit × KPI row in ``results`` (null if none)."""
+    where = pl.repeat(None, series.kpis.len() * series.units.len(), dtype=pl.UInt32, eager=True)
+    where.scatter(
+        results.get_column("s"), pl.int_range(results.height, dtype=pl.UInt32, eager=True)
+    )
+    return where.gather(grid.get_column("s"))
 
 
 def aggregate(
-    data: AnalysisData, units: pl.DataFrame, scores: pl.DataFrame, scale: float
+    series: SeriesFrame, units: pl.DataFrame, grid: pl.DataFrame, scale: float
 ) -> pl.DataFrame:
     """unit, goal, status, score, kpis_total, kpis_used, coverage, reason: one row per unit × goal.
 
-    ``scores`` holds unit, kpi, score (null when not usable) and unused (why not).
+    ``grid`` is ``goal_kpi_grid`` with each row's score (null when not usable); the score of a
+    goal is the mean of its KPIs' scores, added in the order of the KPIs' ids.
     """
-    grid = goal_kpi_grid(data, units).join(scores, on=["unit", "kpi"], how="left")
-    per_goal = grid.group_by("unit", "goal").agg(
-        pl.len().cast(pl.Int64).alias("kpis_total"),
-        pl.col("score").count().cast(pl.Int64).alias("kpis_used"),
-        pl.col("score").mean().alias("mean"),
+    per_goal = (
+        grid.with_columns((pl.col("u") * (GOAL_COUNT + 1) + pl.col("goal")).alias("ug"))
+        .with_columns(pl.col("ug").set_sorted())
+        .group_by("ug", maintain_order=True)
+        .agg(
+            pl.len().cast(pl.Int64).alias("kpis_total"),
+            pl.col("score").count().cast(pl.Int64).alias("kpis_used"),
+            pl.col("score").mean().alias("mean"),
+        )
     )
-    every = units.select("unit").join(
-        pl.DataFrame({"goal": list(range(1, GOAL_COUNT + 1))}, schema={"goal": pl.Int64}),
-        how="cross",
+    goals = pl.int_range(1, GOAL_COUNT + 1, dtype=CODE, eager=True).to_frame("goal")
+    every = (
+        units.select("u")
+        .sort("u")
+        .join(goals, how="cross")
+        .with_columns((pl.col("u") * (GOAL_COUNT + 1) + pl.col("goal")).alias("ug"))
     )
-    result = every.join(per_goal, on=["unit", "goal"], how="left").with_columns(
+    result = every.join(per_goal, on="ug", how="left", maintain_order="left").with_columns(
         pl.col("kpis_total").fill_null(0), pl.col("kpis_used").fill_null(0)
     )
     enough = (pl.col("kpis_used") >= pl.min_horizontal(pl.col("kpis_total"), pl.lit(MIN_KPIS))) & (
@@ -127,7 +154,7 @@ def aggregate(
     assessed = (pl.col("kpis_total") > 0) & (pl.col("kpis_used") > 0) & enough
     score = pl.when(assessed).then(pl.col("mean"))
     return result.select(
-        "unit",
+        pl.lit(series.unit_ids(result.get_column("u"))).alias("unit"),
         "goal",
         _band(score, scale).alias("status"),
         score.alias("score"),
@@ -142,22 +169,35 @@ def aggregate(
         .when(~assessed)
         .then(pl.lit(REASON_TOO_FEW))
         .alias("reason"),
-    ).sort("unit", "goal")
+    )
 
 
 def contributions(
-    data: AnalysisData, units: pl.DataFrame, kpi_results: pl.DataFrame, scores: pl.DataFrame
+    series: SeriesFrame, grid: pl.DataFrame, kpi_results: pl.DataFrame, titles: pl.Series
 ) -> pl.DataFrame:
-    """unit, goal, kpi and every figure the explanation names, one row per KPI of a goal."""
-    titles = data.kpis.select("kpi", "title")
-    return (
-        goal_kpi_grid(data, units)
-        .join(kpi_results, on=["unit", "kpi"], how="left")
-        .join(scores, on=["unit", "kpi"], how="left")
-        .join(titles, on="kpi", how="left")
-        .with_columns(pl.col("unused").fill_null(pl.lit(UNUSED_NO_VALUE)).alias("unused"))
-        .with_columns(pl.when(pl.col("score").is_null()).then(pl.col("unused")).alias("unused"))
-        .sort("unit", "goal", "kpi")
+    """unit, goal, kpi and every figure the explanation names, one row per KPI of a goal.
+
+    ``grid`` is ``goal_kpi_grid`` with the position of each row's unit × KPI row in
+    ``kpi_results`` (``at``); ``titles`` the KPIs' titles by code.
+    """
+    figures = kpi_results.drop("unit", "kpi", "score", "unused", *CODES)
+    at = grid.get_column("at")
+    unused = pl.col("unused").fill_null(pl.lit(UNUSED_NO_VALUE))
+    return pl.concat(
+        [
+            grid.select(
+                pl.lit(series.unit_ids(grid.get_column("u"))).alias("unit"),
+                "goal",
+                pl.lit(series.kpi_ids(grid.get_column("k"))).alias("kpi"),
+            ),
+            figures.select(pl.all().gather(at)),
+            grid.select(
+                "score",
+                pl.when(pl.col("score").is_null()).then(unused).alias("unused"),
+                pl.lit(titles.gather(grid.get_column("k"))).alias("title"),
+            ),
+        ],
+        how="horizontal",
     )
 
 
@@ -177,27 +217,36 @@ def suggest(
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
     year = reference_year if reference_year is not None else data.newest_period()
-    wanted = data.units if units is None else data.units.filter(pl.col("unit").is_in(units))
     if year is None:  # no values at all: every goal is ej bedömd for want of data
         year = 0
-    kpi_results = analyse_kpis(data, year)
+    series = encode(data, year)
+    kpi_results = analyse_series(data, series, year)
     if method == "default":
-        scores, scale = default_scores(kpi_results), 1.0
+        kpi_results = kpi_results.with_columns(*_default_score())
+        scale = 1.0
     else:
-        progress = analyse_progress(data, year)
-        kpi_results = kpi_results.join(
-            progress.drop("score", "unused"), on=["unit", "kpi"], how="left"
-        )
-        scores, scale = progress.select("unit", "kpi", "score", "unused"), OPENSDG_SCALE
-    kpi_results = kpi_results.join(scores, on=["unit", "kpi"], how="left")
+        progress = progress_series(data, series).drop("unit", "kpi", "u", "k")
+        kpi_results = kpi_results.join(progress, on="s", how="left", maintain_order="left")
+        scale = OPENSDG_SCALE
+    wanted = data.units.select(
+        codes(series.units, "unit").alias("u"), "type", pl.col("unit").alias("id")
+    ).drop_nulls("u")
     if units is not None:
+        wanted = wanted.filter(pl.col("id").is_in(units))
         kpi_results = kpi_results.filter(pl.col("unit").is_in(units))
-        scores = scores.filter(pl.col("unit").is_in(units))
-    goal_results = aggregate(data, wanted, scores, scale).with_columns(
+    grid = goal_kpi_grid(data, series, wanted)
+    at = _rows_of(series, kpi_results, grid)
+    grid = grid.with_columns(
+        pl.lit(at).alias("at"),
+        pl.lit(kpi_results.get_column("score").gather(at)).alias("score"),
+        pl.lit(kpi_results.get_column("unused").gather(at)).alias("unused"),
+    )
+    goal_results = aggregate(series, wanted, grid, scale).with_columns(
         pl.lit(year, dtype=pl.Int64).alias("reference_year")
     )
-    parts = contributions(data, wanted, kpi_results.drop("score", "unused"), scores)
-    return kpi_results, goal_results, parts
+    titles = kpi_facts(data, series).get_column("title")
+    parts = contributions(series, grid, kpi_results, titles)
+    return kpi_results.drop(CODES), goal_results, parts
 
 
 __all__ = ["BANDS", "METHODS", "MIN_COVERAGE", "MIN_KPIS", "aggregate", "default_scores", "suggest"]

@@ -26,9 +26,14 @@ worked example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import reduce
+from operator import add
+
 import polars as pl
 
-from glokal.analysis.data import POLARITY_SIGN, RIKET, AnalysisData
+from glokal.analysis.data import POLARITY_SIGN, AnalysisData
+from glokal.analysis.series import CODE, CODES, SeriesFrame, codes, encode
 from glokal.framework import Position, Trend
 
 TREND_WINDOW = 5  # years: the last five available
@@ -49,6 +54,27 @@ FLAG_TOO_FEW_POINTS = "too_few_points"
 FLAG_NO_RIKET = "no_riket_value"
 
 KEYS = ["unit", "kpi"]
+# In this order in a KPI's flags.
+FLAGS = (
+    FLAG_UNKNOWN_POLARITY,
+    FLAG_NO_DIRECTION,
+    FLAG_OLD_VALUE,
+    FLAG_TOO_FEW_POINTS,
+    FLAG_NO_RIKET,
+)
+# Every combination of flags, indexed by its bits (bit i: FLAGS[i]).
+_FLAG_LISTS = pl.Series(
+    [[f for i, f in enumerate(FLAGS) if bits >> i & 1] for bits in range(1 << len(FLAGS))],
+    dtype=pl.List(pl.String),
+)
+
+
+def _flags(*conditions: pl.Expr) -> pl.Expr:
+    """The list of the FLAGS whose condition holds (one look-up of the conditions' bits)."""
+    bits = reduce(
+        add, (c.fill_null(False).cast(pl.Int64) * (1 << i) for i, c in enumerate(conditions))
+    )
+    return pl.lit(_FLAG_LISTS).gather(bits)
 
 
 def _position(better: pl.Expr, worse: pl.Expr, compared: pl.Expr) -> pl.Expr:
@@ -65,125 +91,208 @@ def _position(better: pl.Expr, worse: pl.Expr, compared: pl.Expr) -> pl.Expr:
     )
 
 
-def _ranked(frame: pl.DataFrame, over: list[str]) -> pl.DataFrame:
-    """Add better, worse and compared (counts of units strictly better, worse, all) per group."""
-    return frame.with_columns(
-        (pl.col("goodness").rank(method="min", descending=True).over(over) - 1)
-        .cast(pl.Int64)
-        .alias("better"),
-        (pl.col("goodness").rank(method="min").over(over) - 1).cast(pl.Int64).alias("worse"),
-        pl.len().over(over).cast(pl.Int64).alias("compared"),
+def kpi_facts(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
+    """k, title, polarity, sign: one row per KPI code, in code order (unknown where not set)."""
+    sign = pl.col("polarity").replace_strict(POLARITY_SIGN, default=None, return_dtype=pl.Int64)
+    return (
+        series.kpis.to_frame("kpi")
+        .join(data.kpis.unique("kpi", keep="first"), on="kpi", how="left", maintain_order="left")
+        .select(
+            pl.int_range(pl.len(), dtype=CODE).alias("k"),
+            "title",
+            pl.col("polarity").fill_null("unknown"),
+        )
+        .with_columns(sign.alias("sign"))
+    )
+
+
+def unit_facts(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
+    """u, t, g: per unit code its type's and kommungrupp's codes (g null without a group)."""
+    about = series.units.to_frame("unit").join(
+        data.units.unique("unit", keep="first"), on="unit", how="left", maintain_order="left"
+    )
+    types = about.get_column("type").drop_nulls().unique().sort()
+    groups = about.get_column("kommungrupp").drop_nulls().unique().sort()
+    return about.select(
+        pl.int_range(pl.len(), dtype=CODE).alias("u"),
+        codes(types, "type").alias("t"),
+        codes(groups, "kommungrupp").alias("g"),
+    )
+
+
+def _trend(rows: pl.DataFrame, last: pl.Series) -> pl.DataFrame:
+    """Per series (in the order of ``last``, its rows' positions): the regression trend.
+
+    Over the series' last ``TREND_WINDOW`` rows, gathered by position (column j: j rows
+    before the newest, null outside the series); sums run from the oldest year to the newest,
+    as a loop over the window would add them.
+    """
+    newest = pl.col("s").gather(last)
+    columns = []
+    for j in range(TREND_WINDOW):
+        at = (last.cast(pl.Int64) - j).clip(lower_bound=0)
+        inside = (pl.col("s").gather(at) == newest) & pl.lit(last >= j)
+        columns += [
+            pl.when(inside).then(pl.col("period").gather(at)).alias(f"p{j}"),
+            pl.when(inside).then(pl.col("value").gather(at)).alias(f"v{j}"),
+        ]
+    window = rows.select(columns)
+    oldest_first = range(TREND_WINDOW - 1, -1, -1)
+
+    def total(term: Callable[[int], pl.Expr]) -> pl.Expr:
+        return reduce(add, (term(j).fill_null(0) for j in oldest_first))
+
+    def p(j: int) -> pl.Expr:
+        return pl.col(f"p{j}")
+
+    def v(j: int) -> pl.Expr:
+        return pl.col(f"v{j}")
+
+    n = total(lambda j: p(j).is_not_null().cast(pl.Int64))
+    window = window.with_columns(
+        n.alias("n"),
+        (total(p) / n).alias("mean_t"),
+        (total(v) / n).alias("mean_v"),
+        (total(lambda j: v(j).abs()) / n).alias("level"),
+        pl.coalesce(p(j) for j in oldest_first).alias("trend_first"),
+    )
+    sxy = total(lambda j: (p(j) - pl.col("mean_t")) * (v(j) - pl.col("mean_v")))
+    sxx = total(lambda j: (p(j) - pl.col("mean_t")) * (p(j) - pl.col("mean_t")))
+    return window.select(
+        pl.col("n").cast(pl.UInt32).alias("trend_points"),
+        "trend_first",
+        pl.col("p0").alias("trend_last"),
+        pl.when(pl.col("n") < MIN_TREND_POINTS)
+        .then(None)
+        .when(pl.col("level") == 0)
+        .then(0.0)
+        .otherwise(sxy / sxx / pl.col("level"))
+        .alias("change_per_year"),
+    )
+
+
+def _counts(peers: pl.DataFrame, group: str, suffix: str) -> pl.DataFrame:
+    """s, better, worse, compared (suffixed): each latest row among the peers of its group.
+
+    better = how many have a strictly better value (the group's size less the rank of the
+    largest tie), worse = how many a strictly worse one (the rank of the smallest tie, less 1).
+    """
+    return (
+        peers.group_by(group)
+        .agg(
+            pl.col("s").filter(pl.col("last")),
+            pl.col("goodness").rank("min").filter(pl.col("last")).alias("lowest"),
+            pl.col("goodness").rank("max").filter(pl.col("last")).alias("highest"),
+            pl.len().alias("n"),
+        )
+        .explode("s", "lowest", "highest")
+        .select(
+            "s",
+            (pl.col("n") - pl.col("highest")).cast(pl.Int64).alias(f"better{suffix}"),
+            (pl.col("lowest") - 1).cast(pl.Int64).alias(f"worse{suffix}"),
+            pl.col("n").cast(pl.Int64).alias(f"compared{suffix}"),
+        )
+    )
+
+
+def _similar(
+    series: SeriesFrame, data: AnalysisData, peers: pl.DataFrame, n_pairs: int
+) -> pl.DataFrame:
+    """s, better_s, worse_s, compared_s: each latest value among its Liknande kommuner.
+
+    The peers' values laid out as a grid of (KPI, year) pair × unit, so that each member's
+    value is one look-up.
+    """
+    n_units = series.units.len()
+    pairs = data.similar.select(
+        codes(series.units, "unit").alias("u"), codes(series.units, "member").alias("m")
+    ).drop_nulls("u")
+    # Each unit with a group is compared with itself too.
+    members = pl.concat(
+        [pairs.drop_nulls("m"), pairs.select("u", pl.col("u").alias("m")).unique()]
+    ).unique()
+    cell = pl.col("pair_rank") * n_units + pl.col("u")
+    grid = pl.repeat(None, n_pairs * n_units, dtype=pl.Float64, eager=True).alias("peer")
+    grid.scatter(peers.select(cell).to_series(), peers.get_column("goodness"))
+    own = peers.filter(pl.col("last")).select("s", "u", cell.alias("cell"), "goodness")
+    return (
+        own.join(members, on="u", how="inner", maintain_order="left")
+        .with_columns(pl.lit(grid).gather(pl.col("cell") + pl.col("m") - pl.col("u")))
+        .group_by("s", maintain_order=True)
+        .agg(
+            (pl.col("peer") > pl.col("goodness")).sum().cast(pl.Int64).alias("better_s"),
+            (pl.col("peer") < pl.col("goodness")).sum().cast(pl.Int64).alias("worse_s"),
+            pl.col("peer").count().cast(pl.Int64).alias("compared_s"),
+        )
     )
 
 
 def analyse_kpis(data: AnalysisData, reference_year: int) -> pl.DataFrame:
     """One row per unit and KPI with any value up to ``reference_year`` (see the module)."""
-    sign = pl.col("polarity").replace_strict(POLARITY_SIGN, default=None, return_dtype=pl.Int64)
-    kpis = data.kpis.select("kpi", "polarity", sign.alias("sign"))
-    about = data.units.select("unit", "type", "kommungrupp")
-    # Sorted by year (a stable sort): every series then runs in year order whatever the input
-    # order, so "last" means newest and every sum below adds in the same order.
-    values = (
-        data.values.filter(pl.col("period") <= reference_year)
-        .join(about, on="unit", how="semi")
-        .sort("period")
-    )
+    return analyse_series(data, encode(data, reference_year), reference_year).drop(CODES)
+
+
+def analyse_series(data: AnalysisData, series: SeriesFrame, reference_year: int) -> pl.DataFrame:
+    """``analyse_kpis`` on values already encoded (``series.encode``) up to the year, with the
+    codes (``CODES``: u, k, s) of each row as further columns; sorted by unit and KPI."""
+    kpis = kpi_facts(data, series)
+    units = unit_facts(data, series)
+    s = series.rows.get_column("s")
+    last = (s != s.shift(-1)).fill_null(True)
+    rows = series.rows.with_columns(last.alias("last"))
+    at_last = last.arg_true()
 
     # -- latest value, and Riket's value the same year -------------------------------------
-    latest = (
-        values.group_by(KEYS)
-        .agg(pl.col("period").last(), pl.col("value").last())
-        .join(about, on="unit", how="left")
-        .join(kpis, on="kpi", how="left")
-        .with_columns(pl.col("polarity").fill_null("unknown"))
-    )
-    riket = values.filter(pl.col("unit") == RIKET).select(
-        "kpi", "period", pl.col("value").alias("riket_value")
-    )
-    latest = latest.join(riket, on=["kpi", "period"], how="left")
-
-    # -- trend ------------------------------------------------------------------------------
-    window = (
-        values.group_by(KEYS, maintain_order=True)
-        .tail(TREND_WINDOW)
-        .with_columns(
-            (pl.col("period") - pl.col("period").mean().over(KEYS)).alias("dt"),
-            (pl.col("value") - pl.col("value").mean().over(KEYS)).alias("dy"),
-        )
-    )
-    trend = window.group_by(KEYS).agg(
-        pl.len().alias("trend_points"),
-        pl.col("period").min().alias("trend_first"),
-        pl.col("period").max().alias("trend_last"),
-        (pl.col("dt") * pl.col("dy")).sum().alias("sxy"),
-        (pl.col("dt") * pl.col("dt")).sum().alias("sxx"),
-        pl.col("value").abs().mean().alias("level"),
-    )
-    trend = trend.with_columns(
-        pl.when(pl.col("trend_points") < MIN_TREND_POINTS)
-        .then(None)
-        .when(pl.col("level") == 0)
-        .then(0.0)
-        .otherwise(pl.col("sxy") / pl.col("sxx") / pl.col("level"))
-        .alias("change_per_year")
-    ).drop("sxy", "sxx", "level")
+    latest = rows.select(pl.col("u", "k", "s", "o", "period", "value").gather(at_last))
+    latest = latest.hstack(_trend(rows, at_last))
+    latest = latest.join(kpis.drop("title"), on="k", how="left", maintain_order="left")
+    keys = rows.get_column("o")
+    riket_value: pl.Expr = pl.lit(None, dtype=pl.Float64)
+    if series.riket is not None:
+        wanted = latest.get_column("o") + (series.riket - latest.get_column("u")) * series.span
+        at = keys.search_sorted(wanted, side="right").cast(pl.Int64) - 1
+        at = at.clip(lower_bound=0)
+        found = keys.gather(at) == wanted
+        riket_value = pl.when(pl.lit(found)).then(pl.lit(rows.get_column("value").gather(at)))
+    latest = latest.with_columns(riket_value.alias("riket_value"))
 
     # -- positions --------------------------------------------------------------------------
     # Only the (KPI, year) pairs some unit's latest value falls in need ranking.
-    wanted = latest.filter(pl.col("sign").is_not_null()).select("kpi", "period").unique()
+    pair = series.pair(pl.col("k"), pl.col("period"))
+    pairs = latest.filter(pl.col("sign").is_not_null()).select(pair).to_series().unique().sort()
+    wanted = pl.repeat(False, series.kpis.len() * series.span, eager=True)
+    wanted.scatter(pairs, True)
+    not_riket = pl.col("u") != (series.riket if series.riket is not None else -1)
     peers = (
-        values.filter(pl.col("unit") != RIKET)
-        .join(wanted, on=["kpi", "period"], how="semi")
-        .join(about, on="unit", how="left")
-        .join(kpis.select("kpi", "sign"), on="kpi", how="left")
-        .with_columns((pl.col("value") * pl.col("sign")).alias("goodness"))
+        rows.filter(pl.lit(wanted).gather(pair), not_riket)
+        .join(units, on="u", how="left", maintain_order="left")
+        .join(kpis.select("k", "sign"), on="k", how="left", maintain_order="left")
+        .with_columns((pl.col("value") * pl.col("sign")).alias("goodness"), pair.alias("pair"))
     )
-    by_type = _ranked(peers, ["kpi", "period", "type"]).select(
-        *KEYS, "period", "better", "worse", "compared"
+    n_types = int(units.get_column("t").max() or 0) + 1  # type: ignore[arg-type]
+    n_groups = int(units.get_column("g").max() or 0) + 1  # type: ignore[arg-type]
+    peers = peers.with_columns(
+        pairs.search_sorted(peers.get_column("pair")).cast(CODE).alias("pair_rank"),
+        (pl.col("pair") * n_types + pl.col("t")).alias("by_type"),
+        (pl.col("pair") * n_groups + pl.col("g")).alias("by_group"),
     )
-    by_group = (
-        _ranked(peers.filter(pl.col("kommungrupp").is_not_null()), ["kpi", "period", "kommungrupp"])
-        .select(*KEYS, "period", "better", "worse", "compared")
-        .rename({"better": "better_g", "worse": "worse_g", "compared": "compared_g"})
-    )
-    own = latest.filter(pl.col("sign").is_not_null(), pl.col("unit") != RIKET).select(
-        *KEYS, "period", (pl.col("value") * pl.col("sign")).alias("goodness")
-    )
-    members = pl.concat(
-        [
-            data.similar.select("unit", "member"),
-            data.similar.select("unit", pl.col("unit").alias("member")).unique(),
-        ]
-    ).unique()
-    similar = (
-        own.join(members, on="unit", how="inner")
-        .join(
-            peers.select(
-                pl.col("unit").alias("member"), "kpi", "period", pl.col("goodness").alias("peer")
-            ),
-            on=["member", "kpi", "period"],
-            how="inner",
-        )
-        .group_by(KEYS)
-        .agg(
-            (pl.col("peer") > pl.col("goodness")).sum().cast(pl.Int64).alias("better_s"),
-            (pl.col("peer") < pl.col("goodness")).sum().cast(pl.Int64).alias("worse_s"),
-            pl.len().cast(pl.Int64).alias("compared_s"),
-        )
-    )
+    by_type = _counts(peers, "by_type", "")
+    by_group = _counts(peers.filter(pl.col("g").is_not_null()), "by_group", "_g")
+    similar = _similar(series, data, peers, pairs.len())
 
-    result = (
-        latest.join(trend, on=KEYS, how="left")
-        .join(by_type, on=[*KEYS, "period"], how="left")
-        .join(by_group, on=[*KEYS, "period"], how="left")
-        .join(similar, on=KEYS, how="left")
-    )
+    result = latest
+    for counts in (by_type, by_group, similar):
+        result = result.join(counts, on="s", how="left", maintain_order="left")
     directed = pl.col("sign").is_not_null()
     current = pl.col("period") >= reference_year - MAX_AGE_YEARS
     adjusted = pl.col("change_per_year") * pl.col("sign")
     gap = (pl.col("value") - pl.col("riket_value")) * pl.col("sign")
     tolerance = pl.col("riket_value").abs() * RIKET_BAND
+    is_riket = pl.col("u") == (series.riket if series.riket is not None else -1)
+    result = result.sort(pl.col("u") * series.kpis.len() + pl.col("k"))
     result = result.with_columns(
+        pl.lit(series.unit_ids(result.get_column("u"))).alias("unit"),
+        pl.lit(series.kpi_ids(result.get_column("k"))).alias("kpi"),
         pl.lit(reference_year).alias("reference_year"),
         current.alias("current"),
         pl.when(~directed)
@@ -211,17 +320,13 @@ def analyse_kpis(data: AnalysisData, reference_year: int) -> pl.DataFrame:
         .then(pl.lit(WORSE_THAN_RIKET))
         .otherwise(pl.lit(LEVEL_WITH_RIKET))
         .alias("vs_riket"),
-        pl.concat_list(
-            pl.when(pl.col("polarity") == "unknown").then(pl.lit(FLAG_UNKNOWN_POLARITY)),
-            pl.when(pl.col("polarity") == "neither").then(pl.lit(FLAG_NO_DIRECTION)),
-            pl.when(~current).then(pl.lit(FLAG_OLD_VALUE)),
-            pl.when(pl.col("change_per_year").is_null()).then(pl.lit(FLAG_TOO_FEW_POINTS)),
-            pl.when(pl.col("riket_value").is_null() & (pl.col("unit") != RIKET)).then(
-                pl.lit(FLAG_NO_RIKET)
-            ),
-        )
-        .list.drop_nulls()
-        .alias("flags"),
+        _flags(
+            pl.col("polarity") == "unknown",
+            pl.col("polarity") == "neither",
+            ~current,
+            pl.col("change_per_year").is_null(),
+            pl.col("riket_value").is_null() & ~is_riket,
+        ).alias("flags"),
     )
     return result.select(
         "unit",
@@ -251,7 +356,8 @@ def analyse_kpis(data: AnalysisData, reference_year: int) -> pl.DataFrame:
         pl.col("worse_s").alias("worse_similar"),
         pl.col("compared_s").alias("compared_similar"),
         "flags",
-    ).sort(KEYS)
+        *CODES,
+    )
 
 
 __all__ = [
@@ -261,4 +367,5 @@ __all__ = [
     "STABLE_BAND",
     "TREND_WINDOW",
     "analyse_kpis",
+    "analyse_series",
 ]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import polars as pl
 
 from glokal.analysis.data import POLARITY_SIGN, AnalysisData
+from glokal.analysis.series import CODES, SeriesFrame, encode
 
 BASE_YEAR = 2015
 ZERO_STAND_IN = 0.001
@@ -75,22 +76,40 @@ def _score(
 
 def analyse_progress(data: AnalysisData, reference_year: int) -> pl.DataFrame:
     """unit, kpi, base_year, base_value, progress (category), measure, score, unused."""
+    series = encode(data, reference_year, first_year=BASE_YEAR)
+    return progress_series(data, series).drop(CODES)
+
+
+def progress_series(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
+    """``analyse_progress`` on encoded values (those before ``BASE_YEAR`` are left out),
+    with the codes (u, k, s) of each row as further columns; sorted by unit and KPI."""
     sign = pl.col("polarity").replace_strict(POLARITY_SIGN, default=None, return_dtype=pl.Int64)
-    series = (
-        data.values.filter(pl.col("period") >= BASE_YEAR, pl.col("period") <= reference_year)
-        .join(data.units.select("unit"), on="unit", how="semi")
-        .sort("unit", "kpi", "period")
-        .group_by("unit", "kpi")
-        .agg(
-            pl.col("period").first().alias("base_year"),
-            pl.col("value").first().alias("base_value"),
-            pl.col("period").last().alias("latest_year"),
-            pl.col("value").last().alias("latest_value"),
-            (pl.col("value") > 0).any().alias("any_positive"),
-            (pl.col("value") < 0).any().alias("any_negative"),
+    rows = series.rows.filter(pl.col("period") >= BASE_YEAR)
+    s = rows.get_column("s")
+    first = (s != s.shift(1)).fill_null(True).arg_true()
+    last = (s != s.shift(-1)).fill_null(True).arg_true()
+    signs = rows.group_by("s", maintain_order=True).agg(
+        (pl.col("value") > 0).any().alias("any_positive"),
+        (pl.col("value") < 0).any().alias("any_negative"),
+    )
+    kpis = series.kpis.to_frame("kpi").join(
+        data.kpis.select("kpi", sign.alias("sign")), on="kpi", how="left", maintain_order="left"
+    )
+    ends = rows.select(
+        pl.col("u", "k", "s").gather(first),
+        pl.col("period").gather(first).alias("base_year"),
+        pl.col("value").gather(first).alias("base_value"),
+        pl.col("period").gather(last).alias("latest_year"),
+        pl.col("value").gather(last).alias("latest_value"),
+    ).hstack(signs.select("any_positive", "any_negative"))
+    ends = ends.sort(pl.col("u") * series.kpis.len() + pl.col("k"))
+    series_ends = (
+        ends.with_columns(
+            pl.lit(series.unit_ids(ends.get_column("u"))).alias("unit"),
+            pl.lit(series.kpi_ids(ends.get_column("k"))).alias("kpi"),
         )
-        .join(data.kpis.select("kpi", sign.alias("sign")), on="kpi", how="left")
-        .join(data.targets, on="kpi", how="left")
+        .join(kpis, on="kpi", how="left", maintain_order="left")
+        .join(data.targets, on="kpi", how="left", maintain_order="left")
     )
     negative = pl.col("any_negative") & ~pl.col("any_positive")
     # All negative: absolute values, direction flipped (as Open SDG does).
@@ -130,7 +149,7 @@ def analyse_progress(data: AnalysisData, reference_year: int) -> pl.DataFrame:
         .then(_score(ratio, TARGET_EDGES, TARGET_ANCHORS))
         .otherwise(_score(d * cagr, NO_TARGET_EDGES, NO_TARGET_ANCHORS))
     )
-    return series.select(
+    return series_ends.select(
         "unit",
         "kpi",
         "base_year",
@@ -144,6 +163,7 @@ def analyse_progress(data: AnalysisData, reference_year: int) -> pl.DataFrame:
         .when(unable)
         .then(pl.lit("not_assessable"))
         .alias("unused"),
+        *CODES,
     )
 
 
@@ -151,4 +171,5 @@ __all__ = [
     "BASE_YEAR",
     "OPENSDG_SCALE",
     "analyse_progress",
+    "progress_series",
 ]
