@@ -29,7 +29,14 @@ from glokal.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 
 # The files checked. Add a new docs page here once every command it mentions exists.
-DOCUMENTED = ("README.md", "docs/kolada-sync.md", "docs/data-sources.md", "docs/status-method.md")
+DOCUMENTED = (
+    "README.md",
+    "docs/kolada-sync.md",
+    "docs/data-sources.md",
+    "docs/status-method.md",
+    "docs/classifier.md",
+    "docs/register.md",
+)
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^#{1,6}\s")

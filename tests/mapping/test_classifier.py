@@ -82,6 +82,12 @@ def test_a_long_document_needs_more_evidence_than_a_short_passage() -> None:
     assert dict(long.ranking)[7] < dict(short.ranking)[7]
 
 
+def test_a_huge_run_of_letters_is_skipped_quickly() -> None:
+    blob = "klimat" + "A" * 2_000_000
+    [result] = classify([f"Utsläppen minskar. {blob} Växthusgaserna minskar."])
+    assert result.top_goal == 13 and all(len(e.found) < 100 for e in result.evidence)
+
+
 def test_language_detection() -> None:
     assert detect_language(words_of(SOLAR)) == "sv"
     assert detect_language(words_of(WOMEN)) == "en"

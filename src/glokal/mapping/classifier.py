@@ -120,6 +120,7 @@ _FUNCTION_WORDS = {
 EVIDENCE_PASSAGES = 2  # per chosen goal
 PASSAGE_CHARS = 240
 MAX_TERMS_SHOWN = 8  # per chosen goal
+MAX_WORD = 60  # characters; longer "words" match nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +260,9 @@ class Classifier:
     def _first(self, word: str) -> tuple[int, ...]:
         found = self._first_word_cache.get(word)
         if found is None:
-            found = self.vocabulary.first_word_matches(word)
+            # No term is that long; matching a long run of letters (a base64 blob in a web
+            # page) would cost its length squared.
+            found = () if len(word) > MAX_WORD else self.vocabulary.first_word_matches(word)
             if len(self._first_word_cache) < 500_000:
                 self._first_word_cache[word] = found
         return found
