@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
+import random
+import struct
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from glokal.analysis import AnalysisData, suggest
 from glokal.store import Store
-from glokal.store.analysis import read_analysis_frames, replace_results
+from glokal.store import analysis as store_analysis
+from glokal.store.analysis import read_analysis_frames, read_values, replace_results
 from glokal.store.kolada import record_agenda_selection, replace_groups, set_polarity, upsert_kpis
 from glokal.store.models import GoalSuggestionRow, KoladaValueRow, KpiResultRow
 
@@ -114,3 +119,50 @@ def test_results_are_stored_and_replaced(initialised_store: Store) -> None:
         assert (result.value, result.riket_value, result.trend) == (14.0, 16.0, "förbättring")
         assert (result.better_similar, result.compared_similar) == (1, 3)
         assert result.computed_at.replace(tzinfo=UTC) == NOW
+
+
+def test_values_come_back_exactly_as_stored(initialised_store: Store) -> None:
+    # Doubles of every magnitude, as bit patterns and as decimals: the text the values
+    # travel in (SQLite's printf, PostgreSQL's COPY) must give back the very same double.
+    rng = random.Random(20261201)
+    doubles = [5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.1 + 0.2, 1 / 3]
+    while len(doubles) < 3000:
+        bits = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+        if math.isfinite(bits):
+            doubles.append(bits)
+        doubles.append(round(rng.uniform(-1e4, 1e4), rng.randint(0, 6)))
+    units = ["0114", "0180", "1440"]
+    with initialised_store.session() as session, session.begin():
+        upsert_kpis(session, [kpi("N00001")])
+        session.add_all(
+            KoladaValueRow(
+                kpi="N00001", municipality=units[i % 3], period=1000 + i // 3, gender="T",
+                value=value, count=1, fetched_at=NOW,
+            )
+            for i, value in enumerate(doubles)
+        )  # fmt: skip
+    with initialised_store.session() as session, session.begin():
+        values = read_values(session)
+    stored = {(units[i % 3], 1000 + i // 3): v for i, v in enumerate(doubles)}
+    read = {(u, p): v for u, _k, p, v in values.rows()}
+    assert read.keys() == stored.keys()
+    differing = [k for k, v in stored.items() if struct.pack("<d", v) != struct.pack("<d", read[k])]
+    assert differing == []
+
+
+@pytest.mark.parametrize("route", ["small texts", "driver tuples"])
+def test_sqlite_reads_the_same_values_by_every_route(
+    initialised_store: Store, monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    if initialised_store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's routes")
+    fill(initialised_store)
+    with initialised_store.session() as session, session.begin():
+        expected = read_values(session)
+    if route == "small texts":  # a text per 7 rows: many texts, some of them empty
+        monkeypatch.setattr(store_analysis, "SQLITE_CHUNK", 7)
+    else:  # as when the library does not print REAL exactly
+        monkeypatch.setattr(store_analysis, "_sqlite_text_is_exact", lambda _sqlite: False)
+    with initialised_store.session() as session, session.begin():
+        assert read_values(session).equals(expected)
+    assert expected.height == 4 * 5
