@@ -244,6 +244,7 @@ def _show_table(rows: list[tuple[str, Classification]], *, targets: bool, lang: 
         return
     _ = translator(lang)
     goals = {g.number: g for g in load_framework().goals}
+    names = {t.id: t for t in load_framework().targets}
     table = Table(title=_("Suggested goals (Glokal's analysis of the text)"), show_lines=True)
     table.add_column(_("Source"))
     table.add_column(_("Goals"))
@@ -260,7 +261,9 @@ def _show_table(rows: list[tuple[str, Classification]], *, targets: bool, lang: 
         evidence_cell = "\n".join(f"{g}: {', '.join(found)}" for g, found in terms.items())
         cells = [source, goal_cell]
         if targets:
-            cells.append("\n".join(f"{t} ({s:.2f})" for t, s in result.targets) or "–")
+            cells.append(
+                "\n".join(f"{t} {names[t].short(lang)} ({s:.2f})" for t, s in result.targets) or "–"
+            )
         cells.append(evidence_cell or "–")
         table.add_row(*cells)
     stdout.print(table)

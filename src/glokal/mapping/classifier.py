@@ -226,7 +226,7 @@ class _Hit:
 
 
 def detect_language(words: Sequence[str]) -> str:
-    """ "sv", "en", or "sv+en" when neither language's short words clearly dominate."""
+    """The language of a text's words: sv, en, or sv+en when neither clearly dominates."""
     counts = {lang: sum(1 for w in words if w in fw) for lang, fw in _FUNCTION_WORDS.items()}
     sv, en = counts["sv"], counts["en"]
     if sv >= 2 * en and sv > 0:
