@@ -8,11 +8,11 @@ units computed, in the caller's transaction.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain, repeat
 from typing import Any
 
 import polars as pl
@@ -209,31 +209,37 @@ GOAL_COLUMNS = [
 ]
 
 
+# Rows per INSERT statement: far fewer statements than rows, and well under the databases'
+# limits on parameters in one statement (SQLite 32,766, PostgreSQL 65,535).
+ROWS_PER_INSERT = 500
+
+
 def _insert(
-    session: Session,
-    table: Any,
-    columns: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
-    method: str,
-    computed_at: datetime,
+    session: Session, table: Any, rows: pl.DataFrame, method: str, computed_at: datetime
 ) -> None:
     """INSERT the rows (plus method and computed_at) straight through the driver.
 
     Thousands of rows a run: SQLAlchemy's per-row parameter processing would cost more than
-    the database does, so the one value that needs it (the timestamp) is processed once.
+    the database does, so the one value that needs it (the timestamp) is processed once, and
+    the rows go in multi-row INSERTs, each row's values taken from the frame's columns.
     """
-    if not rows:
+    if rows.is_empty():
         return
     connection = session.connection()
     dialect = connection.dialect
     processor = table.c.computed_at.type.dialect_impl(dialect).bind_processor(dialect)
     stamp = processor(computed_at) if processor is not None else computed_at
-    names = ["method", "computed_at", *columns]
+    names = ["method", "computed_at", *rows.columns]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
-    )
-    connection.exec_driver_sql(sql, [(method, stamp, *row) for row in rows])
+    one = f"({', '.join([marker] * len(names))})"
+    columns = [rows.get_column(c).to_list() for c in rows.columns]
+    values = list(zip(repeat(method), repeat(stamp), *columns, strict=False))
+    insert = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+    full = insert + ", ".join([one] * ROWS_PER_INSERT)
+    for start in range(0, len(values), ROWS_PER_INSERT):
+        chunk = values[start : start + ROWS_PER_INSERT]
+        sql = full if len(chunk) == ROWS_PER_INSERT else insert + ", ".join([one] * len(chunk))
+        connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
 
 
 def replace_results(
@@ -255,31 +261,19 @@ def replace_results(
         session.execute(delete(table).where(table.method == method, table.unit.in_(units)))
     flat = kpi_results.with_columns(pl.col("flags").list.join(","))
     missing = [c for c in KPI_RESULT_COLUMNS if c not in flat.columns]
-    flat = flat.with_columns(pl.lit(None).alias(c) for c in missing)
-    kpi_rows = flat.select(KPI_RESULT_COLUMNS).rows()
-    parts: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for unit, goal, kpi, score, unused in contributions.select(
-        "unit", "goal", "kpi", "score", "unused"
-    ).iter_rows():
-        parts.setdefault((unit, goal), []).append({"kpi": kpi, "score": score, "unused": unused})
-    goal_rows = [
-        (
-            unit,
-            goal,
-            year,
-            status,
-            score,
-            total,
-            used,
-            json.dumps({"reason": reason, "kpis": parts.get((unit, goal), [])}),
-        )
-        for unit, goal, year, status, score, total, used, reason in goal_results.select(
-            *GOAL_COLUMNS[:-1], "reason"
-        ).iter_rows()
-    ]
-    _insert(session, KpiResultRow.__table__, KPI_RESULT_COLUMNS, kpi_rows, method, computed_at)
-    _insert(session, GoalSuggestionRow.__table__, GOAL_COLUMNS, goal_rows, method, computed_at)
-    return len(kpi_rows), len(goal_rows)
+    flat = flat.with_columns(pl.lit(None).alias(c) for c in missing).select(KPI_RESULT_COLUMNS)
+    # Each goal's details as JSON, written by Polars: per KPI its score or why it is unused.
+    kpis = contributions.group_by("unit", "goal", maintain_order=True).agg(
+        pl.struct("kpi", "score", "unused").alias("kpis")
+    )
+    goals = goal_results.join(kpis, on=["unit", "goal"], how="left", maintain_order="left")
+    details = pl.struct(
+        "reason", pl.when(pl.col("kpis").is_not_null()).then("kpis").otherwise(pl.lit([]))
+    )
+    goals = goals.select(*GOAL_COLUMNS[:-1], details.struct.json_encode().alias("details"))
+    _insert(session, KpiResultRow.__table__, flat, method, computed_at)
+    _insert(session, GoalSuggestionRow.__table__, goals, method, computed_at)
+    return flat.height, goals.height
 
 
 __all__ = ["AnalysisFrames", "read_analysis_frames", "read_values", "replace_results"]
