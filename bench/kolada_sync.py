@@ -271,20 +271,20 @@ _LOOP_CATEGORIES = [
         "HTTP: httpcore's sniffio check, per lock (an import when it is missing)",
         r"current_async_library",
     ),
-    ("building rows (parse_data, per page)", r"parse_data \("),
-    ("decoding JSON (orjson.loads in client._decode)", r"_decode \(|json/decoder\.py"),
+    ("building rows (parse_cells, per page)", r"parse_cells \(|parse_data \("),
+    ("decoding JSON (msgspec, wire.read_data)", r"read_data \(|read_raw \(|read_envelope \("),
     ("idle in select: waiting for the server, the writer or the GIL", r"selectors\.py"),
     ("HTTP (httpx, httpcore, h11, anyio)", r"httpx/|httpcore/|h11/|anyio/"),
     ("asyncio and glokal glue, metadata", r"."),
 ]
 _WRITER_CATEGORIES = [
     (
-        "INSERT of the rows, 2,000 a statement (sqlite3: binding, B-tree inserts, FK checks)",
-        r"_insert_values \(",
+        "INSERT of the cells, 2,000 a statement (sqlite3: binding, B-tree inserts, FK checks)",
+        r"replace_kpi_cells \(|_insert_values \(",
     ),
     ("executemany (upserts)", r"do_executemany \("),
     (
-        "SQLAlchemy per-row parameters (construct_params, DATETIME bind processor)",
+        "SQLAlchemy statements (DELETE, checkpoint and run rows: compiling, parameters)",
         r"construct_params|_init_compiled|bind_processor|_process_executemany",
     ),
     ("commit (WAL writes, checkpoints)", r"do_commit|_commit_impl"),
