@@ -141,13 +141,13 @@ def test_export_then_import_gives_the_same_activities(tmp_path: Path, file_forma
         "unit,kind,title,description,start,end,goals,secondary_goals,targets,partner,"
         "partner_country,partner_type,funding,programme,results,evaluated,lessons,"
         "knowledge_transfer,icld_phase,icld_variant,icld_round,icld_reports,suggested_goals,"
-        "department,status\n"
+        "department,status,published\n"
         '1440,partnership,No Dropouts,"Rad ett\nrad två, med ""citat""",2018-01-01,2020-12-31,'
         "4,10,4.1,Ghanzi;Budesti,BW;MD,municipality;municipality,"
         "2018:icld:300000;2019:icld:450000.5;:own:,millenniekommun,Färre avhopp,yes,"
         "Förankra tidigt,Seminarium för skolorna,projekt,trepart,2018 vår,"
         '1:partial:2019-01-31;1:final:2019-03-31:2019-03-20,"3:0.4;16:0.123456789",'
-        "Utbildningsförvaltningen,avslutad\n"
+        "Utbildningsförvaltningen,avslutad,no\n"
         "0780,policy,=Energiplan,,,,,,,,,,,,,no,,,,,,,,,\n"
     )
     source = tmp_path / "rich.csv"
@@ -161,6 +161,7 @@ def test_export_then_import_gives_the_same_activities(tmp_path: Path, file_forma
     assert first[0].funding[2] == Funding("own", None, None)
     assert first[0].goals[-1] == GoalLink(16, False, "classifier", False, 0.123456789)
     assert first[1].title == "=Energiplan"  # text, never a formula
+    assert (first[0].published, first[1].published) == (False, True)
 
 
 def test_export_writes_every_column_of_the_template() -> None:

@@ -64,7 +64,7 @@ def test_a_decision_round_trips(initialised_store: Store) -> None:
         text="Så ligger Stockholm till i korthet.", assessor="Hållbarhetsgruppen",
         method_note="Kolada och workshop", cutoff=date(2025, 3, 31), justification="Nya siffror",
         suggested_status=GoalStatus.UTMANING, suggestion_method="default", recorded_by="anna",
-        recorded_at=T0,
+        recorded_at=T0, published_at=T0,  # recorded without draft: published at once
     )  # fmt: skip
     assert current.recorded_at.tzinfo is not None
 
@@ -147,3 +147,22 @@ def test_stored_suggestion(initialised_store: Store) -> None:
         assert found.computed_at == T0
         assert stored_suggestion(session, "0180", 5, method="opensdg") is None
         assert stored_suggestion(session, "0180", 6) is None
+
+
+def test_a_draft_is_not_shown_until_published(initialised_store: Store) -> None:
+    from glokal.store.assessments import publish_assessment, published_assessments
+
+    public = record(initialised_store, status=GoalStatus.UTMANING)
+    with initialised_store.session() as session, session.begin():
+        draft = record_assessment(
+            session, "0180", 5, status=GoalStatus.NEUTRAL, text="Utkast", assessor="A",
+            method_note="", cutoff=date(2025, 3, 31), justification="Nytt",
+            suggested_status=None, suggestion_method=None, recorded_by="anna",
+            recorded_at=T0 + timedelta(days=1), published=False,
+        )  # fmt: skip
+        assert draft.published_at is None
+        assert current_assessment(session, "0180", 5) == draft  # the editor sees the draft
+        assert published_assessments(session, "0180") == [public]  # the public does not
+        published = publish_assessment(session, draft.id, T0 + timedelta(days=2))
+        assert published_assessments(session, "0180") == [published]
+        assert published.published_at == T0 + timedelta(days=2)

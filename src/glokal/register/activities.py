@@ -43,7 +43,7 @@ OPTIONAL_COLUMNS = (
     "funding_source", "budget_sek", "department", "status", "programme", "secondary_goals",
     "secondary_targets", "suggested_goals", "suggested_targets", "partner_type", "funding",
     "results", "evaluated", "lessons", "knowledge_transfer", "icld_phase", "icld_variant",
-    "icld_round", "icld_reports",
+    "icld_round", "icld_reports", "published",
 )  # fmt: skip
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 
@@ -220,6 +220,7 @@ def activity_from_row(row: Row, context: ActivityContext, problems: RowProblems)
         icld_phase=read.field("icld_phase", parse_icld_phase, None),
         icld_variant=read.field("icld_variant", parse_icld_variant, None),
         icld_round=row.get("icld_round") or None, reports=tuple(reports),
+        published=read.field("published", parse_bool, None) is not False,
     )  # fmt: skip
 
 
@@ -303,6 +304,7 @@ def activity_to_row(activity: Activity) -> dict[str, str]:
             [f"{r.accounting_year}:{r.kind}:{r.due}" + (f":{r.submitted}" if r.submitted else "")
              for r in activity.reports]
         ),
+        "published": "" if activity.published else "no",
     }  # fmt: skip
 
 

@@ -95,6 +95,7 @@ class Activity:
     icld_variant: str | None = None
     icld_round: str | None = None
     reports: tuple[IcldReport, ...] = ()
+    published: bool = True  # False: a draft, not on the public pages
     id: int | None = None
     unit_name: str = ""
     created_by: str = ""
@@ -125,6 +126,7 @@ class ActivityQuery:
     active_from: date | None = None  # the activity's period overlaps [active_from, active_to]
     active_to: date | None = None
     text: str | None = None
+    published_only: bool = False  # the public pages: drafts left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,7 @@ def _row_values(activity: Activity) -> dict[str, Any]:
         "lessons": activity.lessons, "knowledge_transfer": activity.knowledge_transfer,
         "icld_phase": activity.icld_phase, "icld_variant": activity.icld_variant,
         "icld_round": activity.icld_round, "search_text": search_text(activity),
+        "published": activity.published,
     }  # fmt: skip
 
 
@@ -233,6 +236,8 @@ def _check_exists(session: Session, activity_id: int) -> None:
 def _filtered(query: ActivityQuery) -> Select[Any]:
     """The ids of the activities ``query`` asks for."""
     ids = select(ActivityRow.id)
+    if query.published_only:
+        ids = ids.where(ActivityRow.published.is_(True))
     if query.unit:
         ids = ids.where(ActivityRow.unit.in_(query.unit))
     if query.kind:
@@ -341,7 +346,8 @@ def _load(session: Session, ids: Select[Any]) -> list[Activity]:
                 IcldReport(r.accounting_year, r.kind, r.due, r.submitted)
                 for r in reports.get(row.id, [])
             ),
-            created_by=row.created_by, created_at=_utc(row.created_at),
+            published=row.published, created_by=row.created_by,
+            created_at=_utc(row.created_at),
             updated_at=_utc(row.updated_at),
         )
         for row, name in rows

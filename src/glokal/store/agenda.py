@@ -32,6 +32,7 @@ class LocalGoal:
     description: str = ""
     parent: str | None = None
     targets: tuple[str, ...] = ()
+    published: bool = True  # False: a draft, not on the public pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +90,15 @@ def save_local_goals(session: Session, goals: Sequence[LocalGoal]) -> tuple[int,
             if goal.parent is not None and goal.parent not in known:
                 continue
             parent_id = known[goal.parent] if goal.parent is not None else None
-            values = {"title": goal.title, "description": goal.description, "parent_id": parent_id}
+            values = {
+                "title": goal.title, "description": goal.description, "parent_id": parent_id,
+                "published": goal.published,
+            }  # fmt: skip
             if goal.code in known:
                 row = session.get(LocalGoalRow, known[goal.code])
                 assert row is not None
                 row.title, row.description, row.parent_id = goal.title, goal.description, parent_id
+                row.published = goal.published
                 session.execute(
                     delete(LocalGoalTargetRow).where(LocalGoalTargetRow.local_goal_id == row.id)
                 )
@@ -164,8 +169,9 @@ def save_local_indicator(session: Session, indicator: LocalIndicator) -> None:
     session.flush()
 
 
-def local_agenda(session: Session, unit: str) -> LocalAgenda:
-    """The unit's priority goals, local goals (parents before children) and indicators."""
+def local_agenda(session: Session, unit: str, *, published_only: bool = False) -> LocalAgenda:
+    """The unit's priority goals, local goals (parents before children) and indicators; with
+    ``published_only``, draft goals (and the goals and indicators under them) are left out."""
     priority = tuple(
         session.scalars(
             select(PriorityGoalRow.goal).where(PriorityGoalRow.unit == unit).order_by("goal")
@@ -186,7 +192,7 @@ def local_agenda(session: Session, unit: str) -> LocalAgenda:
         LocalGoal(
             unit=unit, code=row.code, title=row.title, description=row.description,
             parent=code_of.get(row.parent_id) if row.parent_id is not None else None,
-            targets=tuple(targets.get(row.id, ())),
+            targets=tuple(targets.get(row.id, ())), published=row.published,
         )
         for row in goal_rows
     ]  # fmt: skip
@@ -212,7 +218,15 @@ def local_agenda(session: Session, unit: str) -> LocalAgenda:
         )
         for row in indicator_rows
     )  # fmt: skip
-    return LocalAgenda(unit, priority, tuple(_parents_first(goals)), indicators)
+    ordered = _parents_first(goals)
+    if published_only:
+        hidden = {g.code for g in ordered if not g.published}
+        for goal in ordered:  # parents come first, so a hidden parent hides its subtree
+            if goal.parent in hidden:
+                hidden.add(goal.code)
+        ordered = [g for g in ordered if g.code not in hidden]
+        indicators = tuple(i for i in indicators if i.goal not in hidden)
+    return LocalAgenda(unit, priority, tuple(ordered), indicators)
 
 
 def _parents_first(goals: list[LocalGoal]) -> list[LocalGoal]:

@@ -37,6 +37,7 @@ class GoalAssessment:
     suggestion_method: str | None
     recorded_by: str
     recorded_at: datetime
+    published_at: datetime | None = None  # None: a draft
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ def _assessment(row: GoalAssessmentRow) -> GoalAssessment:
         suggested_status=GoalStatus(row.suggested_status) if row.suggested_status else None,
         suggestion_method=row.suggestion_method, recorded_by=row.recorded_by,
         recorded_at=_utc(row.recorded_at),
+        published_at=_utc(row.published_at) if row.published_at is not None else None,
     )  # fmt: skip
 
 
@@ -99,8 +101,10 @@ def record_assessment(
     suggestion_method: str | None,
     recorded_by: str,
     recorded_at: datetime,
+    published: bool = True,
 ) -> GoalAssessment:
     """Add a decision as the new current one of ``unit`` and ``goal``; earlier ones are kept.
+    Unless ``published``, it is a draft: the public pages go on showing the newest published one.
 
     Checks that the unit and goal exist before writing anything.
     """
@@ -112,6 +116,7 @@ def record_assessment(
         suggested_status=GoalStatus(suggested_status).value if suggested_status else None,
         suggestion_method=suggestion_method if suggested_status else None,
         recorded_by=recorded_by, recorded_at=_utc(recorded_at),
+        published_at=_utc(recorded_at) if published else None,
     )  # fmt: skip
     session.add(row)
     session.flush()
@@ -142,6 +147,32 @@ def current_assessments(session: Session, unit: str) -> list[GoalAssessment]:
         .order_by(GoalAssessmentRow.goal)
     )
     return [_assessment(row) for row in rows]
+
+
+def published_assessments(session: Session, unit: str) -> list[GoalAssessment]:
+    """The newest published decision on each goal of ``unit`` (what the public pages show)."""
+    newest = (
+        select(func.max(GoalAssessmentRow.id))
+        .where(GoalAssessmentRow.unit == unit, GoalAssessmentRow.published_at.is_not(None))
+        .group_by(GoalAssessmentRow.goal)
+    )
+    rows = session.scalars(
+        select(GoalAssessmentRow)
+        .where(GoalAssessmentRow.id.in_(newest))
+        .order_by(GoalAssessmentRow.goal)
+    )
+    return [_assessment(row) for row in rows]
+
+
+def publish_assessment(session: Session, assessment_id: int, at: datetime) -> GoalAssessment:
+    """Publish a draft decision (the public pages show it from now on)."""
+    row = session.get(GoalAssessmentRow, assessment_id)
+    if row is None:
+        raise NotFound(f"there is no assessment {assessment_id}", where="assessment")
+    if row.published_at is None:
+        row.published_at = _utc(at)
+        session.flush()
+    return _assessment(row)
 
 
 def assessment_history(
@@ -175,6 +206,8 @@ __all__ = [
     "assessment_history",
     "current_assessment",
     "current_assessments",
+    "publish_assessment",
+    "published_assessments",
     "record_assessment",
     "stored_suggestion",
     "unit_name",

@@ -335,6 +335,8 @@ class GoalAssessmentRow(Base):
     suggestion_method: Mapped[str | None] = mapped_column(String(16))
     recorded_by: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # None: a draft the public pages do not show yet; the CLI publishes as it records.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # -- Register: local agenda, activities, programmes -----------------------------------------
@@ -375,6 +377,7 @@ class LocalGoalRow(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("local_goal.id"))
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class LocalGoalTargetRow(Base):
@@ -460,6 +463,7 @@ class ActivityRow(Base):
     icld_round: Mapped[str | None] = mapped_column(String(16))
     # Title, description and partners casefolded, for text search that knows å, ä and ö.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_by: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -631,3 +635,92 @@ class ProgrammeEventUnitRow(Base):
         ForeignKey("programme_event.id", ondelete="CASCADE"), primary_key=True
     )
     unit: Mapped[str] = mapped_column(ForeignKey("place.id"), primary_key=True)
+
+
+# -- Web: users, sessions, API tokens, comments, the audit log ------------------------------
+
+ROLES = ("admin", "editor", "reviewer")
+COMMENT_STATES = ("pending", "approved", "rejected")
+
+
+class UserRow(Base):
+    """Someone who logs in: an admin, an editor of some units, or a reviewer of comments."""
+
+    __tablename__ = "web_user"
+    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserUnitRow(Base):
+    """A unit an editor may change."""
+
+    __tablename__ = "web_user_unit"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("web_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), primary_key=True)
+
+
+class SessionRow(Base):
+    """A login, by the SHA-256 of its cookie: stored, so that any app worker knows it."""
+
+    __tablename__ = "web_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_user.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiTokenRow(Base):
+    """A bearer token for the JSON API's writes, by its SHA-256; scoped like its user."""
+
+    __tablename__ = "api_token"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CommentRow(Base):
+    """A citizen's comment on a unit's goal page, shown once a reviewer approves it."""
+
+    __tablename__ = "comment"
+    __table_args__ = (CheckConstraint(_one_of("status", COMMENT_STATES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("place.id"), index=True)
+    goal: Mapped[int | None] = mapped_column(ForeignKey("goal.number"))
+    author: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    address_hash: Mapped[str] = mapped_column(String(64), index=True)  # for the rate limit
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    moderated_by: Mapped[str | None] = mapped_column(Text)
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """One change: who, when, what, and the record before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(4), index=True)
+    before: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON)
