@@ -38,6 +38,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	PYTHONPATH=. $(BIN)/python bench/bench_reference.py
 	PYTHONPATH=. $(BIN)/python bench/kolada_sync.py
+	PYTHONPATH=. $(BIN)/python bench/classify.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
