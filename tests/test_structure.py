@@ -103,4 +103,5 @@ SAME_IN_SWEDISH = {
     "Period",
     "IOP",
     "policy",
+    "Trend",
 }

@@ -8,6 +8,8 @@ The CLI and the web app translate these at their edge; nothing else prints them.
     ├── ConfigError          a setting is wrong (names the GLOKAL_* variable)
     ├── InputError           bad input: an option, a file, a row, a field
     │   └── NotFound         a well-formed id that does not exist
+    ├── NotAuthenticated     no valid login or token (HTTP 401)
+    ├── PermissionDenied     logged in, but not allowed this (HTTP 403)
     ├── StoreError           the database cannot be used
     │   ├── DatabaseUnavailable   cannot connect
     │   └── SchemaNotReady        connected, but the schema is missing or out of date
@@ -41,6 +43,14 @@ class InputError(GlokalError):
 
 class NotFound(InputError):
     """A well-formed identifier names nothing that exists."""
+
+
+class NotAuthenticated(GlokalError):
+    """The request has no valid login or API token."""
+
+
+class PermissionDenied(GlokalError):
+    """The user is known but may not do this (another unit's data, another role's task)."""
 
 
 class StoreError(GlokalError):
@@ -83,7 +93,9 @@ __all__ = [
     "KoladaError",
     "KoladaResponseError",
     "KoladaUnavailable",
+    "NotAuthenticated",
     "NotFound",
+    "PermissionDenied",
     "SchemaNotReady",
     "StoreError",
 ]

@@ -57,10 +57,10 @@ def test_start_page_lists_goals_and_units_from_the_database(server: str) -> None
     html = response.text
     assert '<html lang="sv">' in html
     assert "Ingen fattigdom" in html and "Genomförande och globalt partnerskap" in html
-    assert html.count('class="goal"') == 17
+    assert html.count('class="tile"') == 17
     assert "Kommuner (290)" in html and "Regioner (21)" in html
     assert "Stockholm" in html and "Storstäder" in html and "Region Norrbotten" in html
-    assert "Riket (0000)" in html
+    assert '<a href="/0000">Riket</a>' in html
 
 
 def test_start_page_in_english(server: str) -> None:

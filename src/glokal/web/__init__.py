@@ -1,5 +1,5 @@
-"""The web app: public pages and their JSON twins."""
+"""The web app: public pages and their JSON twins, the editor, and the JSON API."""
 
-from glokal.web.app import IndexPage, create_app
+from glokal.web.app import create_app
 
-__all__ = ["IndexPage", "create_app"]
+__all__ = ["create_app"]

@@ -1,93 +1,109 @@
-"""The web application factory and its (so far small) route table.
+"""The web application factory: one Store, one template environment, the route table.
 
-Every page has a JSON twin: ``/`` and ``/index.json`` show the same context.
+Every public page has a JSON twin (`/1781/mal/17` and `/1781/mal/17.json` show the same
+context); English pages live under `/en` with the same structure. Errors are rendered in one
+place: an error page for a page, JSON for a `.json` twin or the API.
 """
 
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from typing import Annotated, Any
+from __future__ import annotations
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy.orm import Session
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from glokal import __version__
-from glokal.errors import GlokalError, NotFound, StoreError
-from glokal.framework import Goal
-from glokal.i18n import LANGUAGES, translator
-from glokal.places import Kommungrupp, Place
+from glokal.errors import (
+    GlokalError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    StoreError,
+)
+from glokal.i18n import translator
 from glokal.settings import Settings
-from glokal.store import Store, list_goals, list_kommungrupper, list_places
+from glokal.store import Store
+from glokal.web.render import make_environment, request_language
 
 
-@dataclass(frozen=True)
-class IndexPage:
-    """Context of the start page: the 17 goals and every unit, grouped by type."""
+class LanguagePrefix:
+    """Serves /en/… as the page … in English: strips the prefix and notes the language."""
 
-    lang: str
-    goals: list[Goal]
-    regions: list[Place]
-    kommuner: list[Place]
-    riket: Place | None
-    kommungrupper: dict[str, Kommungrupp]
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
-
-def _session(request: Request) -> Iterator[Session]:
-    store: Store = request.app.state.store
-    with store.errors(), store.session() as session, session.begin():
-        yield session
-
-
-def _language(request: Request, lang: str | None = None) -> str:
-    settings: Settings = request.app.state.settings
-    return lang if lang in LANGUAGES else settings.language
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            if path == "/en" or path.startswith("/en/"):
+                scope = dict(scope)
+                scope["path"] = path[3:] or "/"
+                scope["raw_path"] = scope["path"].encode()
+                scope["glokal_lang"] = "en"
+            scope["glokal_path"] = scope["path"]
+        await self.app(scope, receive, send)
 
 
-SessionDep = Annotated[Session, Depends(_session)]
-LangDep = Annotated[str, Depends(_language)]
+def _wants_json(request: Request) -> bool:
+    path = str(request.scope.get("glokal_path", request.url.path))
+    return path.endswith(".json") or path.startswith("/api/")
 
 
-def index_page(session: Session, lang: str) -> IndexPage:
-    places = list_places(session)
-    return IndexPage(
-        lang=lang,
-        goals=list_goals(session),
-        regions=[p for p in places if p.type == "L" and not p.is_riket],
-        kommuner=[p for p in places if p.is_kommun],
-        riket=next((p for p in places if p.is_riket), None),
-        kommungrupper={k.code: k for k in list_kommungrupper(session)},
-    )
+def _error(request: Request, status: int, message: str, where: str | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message, "where": where}, status_code=status)
+    lang = request_language(request)
+    html = request.app.state.templates.get_template("error.html").render(
+        lang=lang, _=translator(lang), status=status, message=message,
+        link=lambda p: f"/en{p}" if lang == "en" else p, path="/", user=None,
+        other_language="/", json_link="/index.json", version=__version__,
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status)
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """Build the app around one Store (created from ``settings`` unless given)."""
-    app = FastAPI(title="Glokal", version=__version__, docs_url="/api/docs", redoc_url=None)
+    from importlib.resources import files
+
+    from glokal.web import public
+
+    app = FastAPI(
+        title="Glokal", version=__version__, docs_url="/api/docs", redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )  # fmt: skip
     app.state.settings = settings
     app.state.store = store or Store(settings.database())
-    templates = Environment(
-        loader=PackageLoader("glokal.web", "templates"),
-        autoescape=select_autoescape(["html"]),
-    )
+    app.state.templates = make_environment()
 
     @app.exception_handler(GlokalError)
-    async def glokal_error(_request: Request, exc: GlokalError) -> JSONResponse:
-        status = 404 if isinstance(exc, NotFound) else 503 if isinstance(exc, StoreError) else 400
-        return JSONResponse({"error": exc.message, "where": exc.where}, status_code=status)
+    async def glokal_error(request: Request, exc: GlokalError) -> Response:
+        status = (
+            404 if isinstance(exc, NotFound)
+            else 401 if isinstance(exc, NotAuthenticated)
+            else 403 if isinstance(exc, PermissionDenied)
+            else 503 if isinstance(exc, StoreError)
+            else 400
+        )  # fmt: skip
+        return _error(request, status, exc.message, exc.where)
 
-    @app.get("/", response_class=HTMLResponse)
-    def index(session: SessionDep, lang: LangDep) -> HTMLResponse:
-        html = templates.get_template("index.html").render(
-            page=index_page(session, lang), _=translator(lang), version=__version__
-        )
-        return HTMLResponse(html)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
 
-    @app.get("/index.json")
-    def index_json(session: SessionDep, lang: LangDep) -> dict[str, Any]:
-        return asdict(index_page(session, lang))
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {"msg": "invalid request", "loc": ()}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return _error(request, 422, str(first.get("msg")), where or None)
 
-    @app.get("/healthz")
+    @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    static = files("glokal.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(public.router)
+    app.add_middleware(LanguagePrefix)
     return app
