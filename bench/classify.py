@@ -137,6 +137,19 @@ def swedish_top1() -> tuple[float, int]:
     return 100 * correct / len(rows), len(rows)
 
 
+def e5_swedish_top1(model: Any) -> float:
+    """The e5 peer on the Swedish passages: the goal of the most similar Swedish target text."""
+    import numpy as np
+
+    rows = [json.loads(line) for line in SWEDISH.read_text(encoding="utf-8").splitlines()]
+    targets = load_framework().targets
+    similarity = (
+        model.query([r["text"] for r in rows]) @ model.query([t.text_sv for t in targets]).T
+    )
+    best = [targets[int(i)].goal for i in np.argmax(similarity, axis=1)]
+    return 100 * sum(b == r["goal"] for b, r in zip(best, rows, strict=True)) / len(rows)
+
+
 def hundred_word_texts(rows: list[dict[str, Any]]) -> list[str]:
     """Benchmark texts cut or joined to about 100 words each, 1,000 of them."""
     words = " ".join(r["text"] for r in rows).split()
@@ -214,6 +227,8 @@ def main() -> None:
 
     top1, n = swedish_top1()
     print(f"\nSwedish municipal passages (bench/data, {n}): top-1 goal accuracy {top1:.1f}%")
+    if model is not None and args.e5_quality:
+        print(f"  peer: e5 vs the Swedish target texts: {e5_swedish_top1(model):.1f}%")
 
     texts = hundred_word_texts(rows)
     print(f"\nThroughput, batch of {len(texts)} texts of 100 words, median of {ROUNDS} rounds:")
