@@ -123,7 +123,7 @@ def classify_command(
     inputs: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="TEXT_OR_FILE...",
+            metavar="TEXT_OR_FILE",
             help="Texts, or TXT, PDF, DOCX or HTML files (up to 20 MB each).",
             show_default=False,
         ),
