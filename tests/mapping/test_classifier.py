@@ -135,3 +135,11 @@ def test_swedish_municipal_passages_top_goal_accuracy() -> None:
     results = classify([r["text"] for r in rows])
     correct = sum(r["goal"] == c.top_goal for r, c in zip(rows, results, strict=True))
     assert correct / len(rows) >= 0.80
+
+
+def test_a_long_sentence_is_shortened_around_the_term() -> None:
+    words = " ".join(f"ord{i}" for i in range(60))
+    [result] = classify([f"{words} solceller och växthusgaser minskar utsläppen {words}."])
+    passage = next(e.passage for e in result.evidence if e.found == "utsläppen")
+    assert "utsläppen" in passage and passage.startswith("…") and passage.endswith("…")
+    assert len(passage) <= 242

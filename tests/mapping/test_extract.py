@@ -95,3 +95,8 @@ def test_more_than_20_mb_is_refused_before_any_parsing() -> None:
         extract_text(b"a" * (MAX_BYTES + 1), name="stor.txt")
     assert caught.value.message == TOO_LARGE and caught.value.where == "stor.txt"
     assert MAX_BYTES == 20 * 1024 * 1024
+
+
+def test_html_in_the_charset_it_declares() -> None:
+    page = '<html><head><meta charset="windows-1252"></head><body><p>Förskolan</p></body></html>'
+    assert extract_text(page.encode("cp1252"), name="gammal.htm") == "Förskolan"
