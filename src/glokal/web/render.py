@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -18,8 +17,8 @@ from markupsafe import Markup
 
 from glokal import __version__
 from glokal.i18n import LANGUAGES, translator
+from glokal.publish.format import ink, number
 
-LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 # Fields of page contexts left out of the JSON twins: presentation, not data.
 NOT_IN_JSON = frozenset({"svg"})
 
@@ -38,28 +37,6 @@ def url_for_lang(path: str, lang: str) -> str:
     return f"/en{path}" if lang == "en" else path
 
 
-def number(value: float | int | None, lang: str, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    if isinstance(value, float) and not value.is_integer():
-        pattern = "#,##0." + "#" * digits
-    else:
-        pattern = "#,##0"
-    return str(format_decimal(value, format=pattern, locale=LOCALES.get(lang, "sv_SE")))
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def ink(background: str) -> str:
-    """Black or white, whichever reads better on ``background`` (WCAG contrast)."""
-    light = _luminance(background)
-    return "#000000" if (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) else "#ffffff"
-
-
 def make_environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("glokal.web", "templates"),
@@ -73,26 +50,51 @@ def make_environment() -> Environment:
     return environment
 
 
+def render_page(
+    environment: Environment,
+    template: str,
+    page: Any,
+    *,
+    lang: str,
+    path: str,
+    link: Callable[[str], str] | None = None,
+    **extra: Any,
+) -> str:
+    """A page as HTML, outside any request (the static site uses this too). ``path`` is the
+    page's own path in Swedish ("/1781/mal/13"); ``link`` turns a site path into an href."""
+
+    def default_link(target: str) -> str:
+        return url_for_lang(target, lang)
+
+    href = link or default_link
+    other = url_for_lang(path, "sv" if lang == "en" else "en")
+    context = {
+        "user": None,
+        "csrf": "",
+        "other_language": other,
+        "json_link": href(json_path(path)),
+    }
+    context |= extra
+    return environment.get_template(template).render(
+        page=page, lang=lang, _=translator(lang), link=href, path=path,
+        num=lambda v, d=1: number(v, lang, d), safe=Markup, **context,
+    )  # fmt: skip
+
+
 def render(request: Request, template: str, page: Any, **extra: Any) -> HTMLResponse:
     """The page as HTML in its language, with the helpers every template uses."""
     environment: Environment = request.app.state.templates
     lang: str = getattr(page, "lang", None) or request_language(request)
-    path = request.scope.get("glokal_path", request.url.path)
-
-    def link(target: str) -> str:
-        return url_for_lang(target, lang)
-
-    html = environment.get_template(template).render(
-        page=page, lang=lang, _=translator(lang), link=link, path=path,
-        other_language=url_for_lang(path, "sv" if lang == "en" else "en"),
-        json_link=link(_json_path(path)), num=lambda v, d=1: number(v, lang, d),
-        safe=Markup, user=getattr(request.state, "user", None),
-        csrf=getattr(request.state, "csrf", ""), **extra,
+    path = str(request.scope.get("glokal_path", request.url.path))
+    html = render_page(
+        environment, template, page, lang=lang, path=path,
+        user=getattr(request.state, "user", None), csrf=getattr(request.state, "csrf", ""),
+        **extra,
     )  # fmt: skip
     return HTMLResponse(html)
 
 
-def _json_path(path: str) -> str:
+def json_path(path: str) -> str:
     return "/index.json" if path in ("", "/") else f"{path.rstrip('/')}.json"
 
 
@@ -119,6 +121,3 @@ def jsonable(value: Any) -> Any:
 
 def json_twin(page: Any) -> JSONResponse:
     return JSONResponse(jsonable(page))
-
-
-Renderer = Callable[..., HTMLResponse]
