@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import glokal.analysis.series as layout
 from glokal.analysis import AnalysisData, suggest
 from glokal.framework import GoalStatus
 from tests.analysis.builders import KOMMUNER, build
@@ -97,4 +99,22 @@ def test_results_do_not_depend_on_row_order(
         targets=ordered.targets,
     )
     for first, second in zip(suggest(ordered), suggest(shuffled), strict=True):
+        assert first.equals(second), pl.concat([first, second]).unique(keep="none")
+
+
+@SETTINGS
+@given(datasets())
+def test_results_are_the_same_with_or_without_the_grid(
+    dataset: tuple[list[tuple[str, str, int, float]], dict[str, str | None]],
+) -> None:
+    # The values are laid out in a grid of every KPI × unit × year when it is dense enough,
+    # else sorted: both routes must give the same results.
+    rows, polarity = dataset
+    data = build(rows, polarity=polarity, similar=[("0114", "0115"), ("0115", "0114")])
+    with_grid = suggest(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(layout, "DENSE_CELLS_PER_ROW", 0)
+        patch.setattr(layout, "DENSE_CELLS", 0)
+        sorted_only = suggest(data)
+    for first, second in zip(with_grid, sorted_only, strict=True):
         assert first.equals(second), pl.concat([first, second]).unique(keep="none")

@@ -46,27 +46,33 @@ REASON_NO_KPIS = "no_kpis"
 REASON_TOO_FEW = "too_few_kpis"
 
 
-def _default_score() -> tuple[pl.Expr, pl.Expr]:
-    """score and unused of the default method, as expressions over ``analyse_kpis``' rows."""
-    position = pl.col("position").replace_strict(POSITION_MARK, default=None, return_dtype=pl.Int64)
-    trend = pl.col("trend").replace_strict(TREND_MARK, default=None, return_dtype=pl.Int64)
-    marks = position.is_not_null().cast(pl.Int64) + trend.is_not_null().cast(pl.Int64)
-    score = (position.fill_null(0) + trend.fill_null(0)) / marks
+def _with_default_score(kpi_results: pl.DataFrame) -> pl.DataFrame:
+    """``analyse_kpis``' rows with the default method's score and why not (unused)."""
+    marks = kpi_results.select(
+        pl.col("position").replace_strict(POSITION_MARK, default=None, return_dtype=pl.Int64),
+        pl.col("trend").replace_strict(TREND_MARK, default=None, return_dtype=pl.Int64),
+    )
+    position, trend = marks.get_column("position"), marks.get_column("trend")
+    n_marks = position.is_not_null().cast(pl.Int64) + trend.is_not_null().cast(pl.Int64)
+    score = (position.fill_null(0) + trend.fill_null(0)) / n_marks
     directed = pl.col("polarity").is_in(["higher", "lower"])
     unused = (
         pl.when(~directed)
         .then(pl.lit(UNUSED_NO_POLARITY))
         .when(~pl.col("current"))
         .then(pl.lit(UNUSED_OLD_VALUE))
-        .when(marks == 0)
+        .when(pl.lit(n_marks) == 0)
         .then(pl.lit(UNUSED_NO_MARK))
     )
-    return pl.when(unused.is_null()).then(score).alias("score"), unused.alias("unused")
+    scored = kpi_results.with_columns(unused.alias("unused"))
+    return scored.with_columns(
+        pl.when(pl.col("unused").is_null()).then(pl.lit(score)).alias("score")
+    ).select(*kpi_results.columns, "score", "unused")
 
 
 def default_scores(kpi_results: pl.DataFrame) -> pl.DataFrame:
     """unit, kpi, score (−1 … +1) and why not, from ``analyse_kpis``' rows."""
-    return kpi_results.select("unit", "kpi", *_default_score())
+    return _with_default_score(kpi_results).select("unit", "kpi", "score", "unused")
 
 
 def _band(score: pl.Expr, scale: float) -> pl.Expr:
@@ -222,7 +228,7 @@ def suggest(
     series = encode(data, year)
     kpi_results = analyse_series(data, series, year)
     if method == "default":
-        kpi_results = kpi_results.with_columns(*_default_score())
+        kpi_results = _with_default_score(kpi_results)
         scale = 1.0
     else:
         progress = progress_series(data, series).drop("unit", "kpi", "u", "k")

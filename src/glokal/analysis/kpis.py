@@ -127,14 +127,18 @@ def _trend(rows: pl.DataFrame, last: pl.Series) -> pl.DataFrame:
     before the newest, null outside the series); sums run from the oldest year to the newest,
     as a loop over the window would add them.
     """
-    newest = pl.col("s").gather(last)
+    s = rows.get_column("s")
+    newest = s.gather(last)
     columns = []
     for j in range(TREND_WINDOW):
         at = (last.cast(pl.Int64) - j).clip(lower_bound=0)
-        inside = (pl.col("s").gather(at) == newest) & pl.lit(last >= j)
+        at = at.zip_with(
+            (last >= j) & (s.gather(at) == newest),
+            pl.repeat(None, at.len(), eager=True, dtype=pl.Int64),
+        )
         columns += [
-            pl.when(inside).then(pl.col("period").gather(at)).alias(f"p{j}"),
-            pl.when(inside).then(pl.col("value").gather(at)).alias(f"v{j}"),
+            pl.col("period").gather(at).alias(f"p{j}"),
+            pl.col("value").gather(at).alias(f"v{j}"),
         ]
     window = rows.select(columns)
     oldest_first = range(TREND_WINDOW - 1, -1, -1)
@@ -227,6 +231,53 @@ def _similar(
     )
 
 
+def _peers(
+    series: SeriesFrame, rows: pl.DataFrame, latest: pl.DataFrame, pairs: pl.Series
+) -> pl.DataFrame:
+    """u, k, s, o, period, value, last: every unit's value (not Riket's) in the (KPI, year)
+    ``pairs``, read from the grid where there is one, else picked from all the rows."""
+    not_riket = pl.col("u") != (series.riket if series.riket is not None else -1)
+    if series.grid is None:
+        wanted = pl.repeat(False, series.kpis.len() * series.span, eager=True)
+        wanted.scatter(pairs, True)
+        pair = series.pair(pl.col("k"), pl.col("period"))
+        return rows.filter(pl.lit(wanted).gather(pair), not_riket)
+    n_units = series.units.len()
+    newest = pl.repeat(None, series.kpis.len() * n_units, dtype=CODE, eager=True)
+    newest.scatter(latest.get_column("s"), latest.get_column("o"))
+    cells = (
+        pairs.to_frame("pair")
+        .join(pl.int_range(n_units, dtype=CODE, eager=True).to_frame("u"), how="cross")
+        .filter(not_riket)
+        .select(
+            "u",
+            (pl.col("pair") // series.span).alias("k"),
+            (pl.col("pair") % series.span + series.first_year).alias("period"),
+        )
+        .with_columns((pl.col("k") * n_units + pl.col("u")).alias("s"))
+        .with_columns(series.key(pl.col("k"), pl.col("u"), pl.col("period")).alias("o"))
+        .with_columns(pl.lit(series.grid).gather(pl.col("o")).alias("value"))
+        .filter(pl.col("value").is_not_null())
+    )
+    return cells.with_columns(
+        (pl.lit(newest).gather(pl.col("s")) == pl.col("o")).fill_null(False).alias("last")
+    )
+
+
+def _attach(latest: pl.DataFrame, parts: pl.DataFrame) -> pl.DataFrame:
+    """``latest`` (one row per series s, sorted by s) with the columns of ``parts`` (some of
+    those series, by s) beside it, null for the series ``parts`` does not have."""
+    at = latest.get_column("s").search_sorted(parts.get_column("s"))
+    columns = [
+        pl.repeat(None, latest.height, dtype=parts.schema[name], eager=True)
+        .alias(name)
+        .scatter(at, parts.get_column(name))
+        for name in parts.columns
+        if name != "s"
+    ]
+    return latest.hstack(columns)
+
+
 def analyse_kpis(data: AnalysisData, reference_year: int) -> pl.DataFrame:
     """One row per unit and KPI with any value up to ``reference_year`` (see the module)."""
     return analyse_series(data, encode(data, reference_year), reference_year).drop(CODES)
@@ -245,7 +296,9 @@ def analyse_series(data: AnalysisData, series: SeriesFrame, reference_year: int)
     # -- latest value, and Riket's value the same year -------------------------------------
     latest = rows.select(pl.col("u", "k", "s", "o", "period", "value").gather(at_last))
     latest = latest.hstack(_trend(rows, at_last))
-    latest = latest.join(kpis.drop("title"), on="k", how="left", maintain_order="left")
+    latest = latest.with_columns(
+        pl.lit(kpis.get_column(c)).gather(pl.col("k")).alias(c) for c in ("polarity", "sign")
+    )
     keys = rows.get_column("o")
     riket_value: pl.Expr = pl.lit(None, dtype=pl.Float64)
     if series.riket is not None:
@@ -260,14 +313,11 @@ def analyse_series(data: AnalysisData, series: SeriesFrame, reference_year: int)
     # Only the (KPI, year) pairs some unit's latest value falls in need ranking.
     pair = series.pair(pl.col("k"), pl.col("period"))
     pairs = latest.filter(pl.col("sign").is_not_null()).select(pair).to_series().unique().sort()
-    wanted = pl.repeat(False, series.kpis.len() * series.span, eager=True)
-    wanted.scatter(pairs, True)
-    not_riket = pl.col("u") != (series.riket if series.riket is not None else -1)
-    peers = (
-        rows.filter(pl.lit(wanted).gather(pair), not_riket)
-        .join(units, on="u", how="left", maintain_order="left")
-        .join(kpis.select("k", "sign"), on="k", how="left", maintain_order="left")
-        .with_columns((pl.col("value") * pl.col("sign")).alias("goodness"), pair.alias("pair"))
+    peers = _peers(series, rows, latest, pairs).with_columns(
+        pl.lit(units.get_column("t")).gather(pl.col("u")).alias("t"),
+        pl.lit(units.get_column("g")).gather(pl.col("u")).alias("g"),
+        (pl.col("value") * pl.lit(kpis.get_column("sign")).gather(pl.col("k"))).alias("goodness"),
+        pair.alias("pair"),
     )
     n_types = int(units.get_column("t").max() or 0) + 1  # type: ignore[arg-type]
     n_groups = int(units.get_column("g").max() or 0) + 1  # type: ignore[arg-type]
@@ -282,7 +332,7 @@ def analyse_series(data: AnalysisData, series: SeriesFrame, reference_year: int)
 
     result = latest
     for counts in (by_type, by_group, similar):
-        result = result.join(counts, on="s", how="left", maintain_order="left")
+        result = _attach(result, counts)
     directed = pl.col("sign").is_not_null()
     current = pl.col("period") >= reference_year - MAX_AGE_YEARS
     adjusted = pl.col("change_per_year") * pl.col("sign")

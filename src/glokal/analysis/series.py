@@ -21,6 +21,10 @@ from glokal.analysis.data import RIKET, AnalysisData
 
 CODE = pl.Int64  # the type of every code and key below
 CODES = ["u", "k", "s"]  # the code columns the analyses' frames carry (unit, KPI, series)
+# The values are laid out in a grid of every KPI × unit × year when it has at most this many
+# cells per value, plus this many (else sorted).
+DENSE_CELLS_PER_ROW = 8
+DENSE_CELLS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class SeriesFrame:
     - ``units``, ``kpis``: the ids, sorted; a code is a position in these.
     - ``rows``: u, k, s, o, period, value, sorted by ``o`` (ties keep their input order).
     - ``riket``: Riket's unit code, or None if Riket is not among the units.
+    - ``grid``: the values by o (null where none), or None (too sparse, or rows sharing a key).
     """
 
     units: pl.Series
@@ -38,6 +43,7 @@ class SeriesFrame:
     span: int
     riket: int | None
     rows: pl.DataFrame
+    grid: pl.Series | None
 
     def key(self, k: pl.Expr, u: pl.Expr, period: pl.Expr) -> pl.Expr:
         """The row key ``o`` of KPI ``k``, unit ``u`` and ``period`` (which must be in range)."""
@@ -92,12 +98,32 @@ def encode(
     start = int(lowest) if lowest is not None else reference_year  # type: ignore[arg-type]
     span = reference_year - start + 1
     n_units = units.len()
-    rows = coded.with_columns(
-        (pl.col("k") * n_units + pl.col("u")).alias("s"),
-    ).with_columns((pl.col("s") * span + (pl.col("period") - start)).alias("o"))
-    if not rows.get_column("o").is_sorted():
-        rows = rows.sort("o", maintain_order=True)
-    rows = rows.with_columns(pl.col("s").set_sorted(), pl.col("o").set_sorted())
+    key = (pl.col("k") * n_units + pl.col("u")) * span + (pl.col("period") - start)
+    rows = coded.select(key.alias("o"), "value")
+    cells = kpis.len() * n_units * span
+    grid = None
+    if cells <= DENSE_CELLS_PER_ROW * rows.height + DENSE_CELLS:
+        # Each value in its cell of the grid of every KPI × unit × year: read in cell order,
+        # the values are sorted by o (a counting sort), unless two rows share a cell.
+        grid = pl.repeat(None, cells, dtype=pl.Float64, eager=True)
+        grid.scatter(rows.get_column("o"), rows.get_column("value"))
+        present = grid.is_not_null()
+        if present.sum() == rows.height:
+            rows = pl.DataFrame({"o": present.arg_true().cast(CODE), "value": grid.filter(present)})
+        else:
+            grid = None
+    if grid is None and not rows.get_column("o").is_sorted():
+        rows = rows.sort("o", maintain_order=True)  # rows that share a cell keep their order
+    # Everything else follows from o: s = o // span, then k and u from s; period from o.
+    rows = (
+        rows.with_columns((pl.col("o") // span).alias("s"))
+        .with_columns(
+            (pl.col("s") // n_units).alias("k"),
+            (pl.col("s") % n_units).alias("u"),
+            (pl.col("o") - pl.col("s") * span + start).alias("period"),
+        )
+        .with_columns(pl.col("s").set_sorted(), pl.col("o").set_sorted())
+    )
     found = units.index_of(RIKET)
     return SeriesFrame(
         units=units,
@@ -106,6 +132,7 @@ def encode(
         span=span,
         riket=None if found is None else int(found),
         rows=rows.select("u", "k", "s", "o", "period", "value"),
+        grid=grid,
     )
 
 
