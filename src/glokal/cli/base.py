@@ -38,6 +38,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+# Shared command groups: each area adds its subcommands (`glokal export opensdg`, `glokal
+# export site`, `glokal import opensdg`, ...) from its own module.
+export_app = typer.Typer(help="Write data out of the store to files.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+import_app = typer.Typer(help="Read data from files into the store.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 
 class OutputFormat(StrEnum):
