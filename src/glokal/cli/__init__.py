@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import click
 import typer
 
-from glokal.cli import activities, agenda, analysis, classify, kolada, reference
+from glokal.cli import activities, agenda, analysis, classify, kolada, reference, users
 from glokal.cli.base import EXIT_INTERRUPTED, EXIT_USER_ERROR, app, stderr
 from glokal.errors import GlokalError
 
@@ -24,6 +24,7 @@ _COMMANDS = (
     classify,
     kolada,
     reference,
+    users,
 )  # imported for their commands, which register on app
 
 __all__ = ["app", "main", "run"]
