@@ -120,7 +120,7 @@ def unit_facts(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
     )
 
 
-def _trend(rows: pl.DataFrame, last: pl.Series) -> pl.DataFrame:
+def _trend(rows: pl.DataFrame, last: pl.Series, span: int, first_year: int) -> pl.DataFrame:
     """Per series (in the order of ``last``, its rows' positions): the regression trend.
 
     Over the series' last ``TREND_WINDOW`` rows, gathered by position (column j: j rows
@@ -137,10 +137,14 @@ def _trend(rows: pl.DataFrame, last: pl.Series) -> pl.DataFrame:
             pl.repeat(None, at.len(), eager=True, dtype=pl.Int64),
         )
         columns += [
-            pl.col("period").gather(at).alias(f"p{j}"),
+            pl.col("o").gather(at).alias(f"p{j}"),
             pl.col("value").gather(at).alias(f"v{j}"),
         ]
-    window = rows.select(columns)
+    # A row's period is its o less its series' first cell, plus the first year.
+    start = pl.lit(newest) * span - first_year
+    window = rows.select(columns).with_columns(
+        (pl.col(f"p{j}") - start).alias(f"p{j}") for j in range(TREND_WINDOW)
+    )
     oldest_first = range(TREND_WINDOW - 1, -1, -1)
 
     def total(term: Callable[[int], pl.Expr]) -> pl.Expr:
@@ -241,7 +245,7 @@ def _peers(
         wanted = pl.repeat(False, series.kpis.len() * series.span, eager=True)
         wanted.scatter(pairs, True)
         pair = series.pair(pl.col("k"), pl.col("period"))
-        return rows.filter(pl.lit(wanted).gather(pair), not_riket)
+        return series.decode(rows).filter(pl.lit(wanted).gather(pair), not_riket)
     n_units = series.units.len()
     newest = pl.repeat(None, series.kpis.len() * n_units, dtype=CODE, eager=True)
     newest.scatter(latest.get_column("s"), latest.get_column("o"))
@@ -294,8 +298,8 @@ def analyse_series(data: AnalysisData, series: SeriesFrame, reference_year: int)
     at_last = last.arg_true()
 
     # -- latest value, and Riket's value the same year -------------------------------------
-    latest = rows.select(pl.col("u", "k", "s", "o", "period", "value").gather(at_last))
-    latest = latest.hstack(_trend(rows, at_last))
+    latest = series.decode(rows.select(pl.col("s", "o", "value").gather(at_last)))
+    latest = latest.hstack(_trend(rows, at_last, series.span, series.first_year))
     latest = latest.with_columns(
         pl.lit(kpis.get_column(c)).gather(pl.col("k")).alias(c) for c in ("polarity", "sign")
     )

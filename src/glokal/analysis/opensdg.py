@@ -84,7 +84,7 @@ def progress_series(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
     """``analyse_progress`` on encoded values (those before ``BASE_YEAR`` are left out),
     with the codes (u, k, s) of each row as further columns; sorted by unit and KPI."""
     sign = pl.col("polarity").replace_strict(POLARITY_SIGN, default=None, return_dtype=pl.Int64)
-    rows = series.rows.filter(pl.col("period") >= BASE_YEAR)
+    rows = series.decode(series.rows).filter(pl.col("period") >= BASE_YEAR)
     s = rows.get_column("s")
     first = (s != s.shift(1)).fill_null(True).arg_true()
     last = (s != s.shift(-1)).fill_null(True).arg_true()

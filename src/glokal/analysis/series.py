@@ -32,7 +32,8 @@ class SeriesFrame:
     """The values up to a reference year, keyed by integers (see the module docstring).
 
     - ``units``, ``kpis``: the ids, sorted; a code is a position in these.
-    - ``rows``: u, k, s, o, period, value, sorted by ``o`` (ties keep their input order).
+    - ``rows``: s, o, value, sorted by ``o`` (ties keep their input order); ``decode``
+      adds u, k and period, which follow from s and o.
     - ``riket``: Riket's unit code, or None if Riket is not among the units.
     - ``grid``: the values by o (null where none), or None (too sparse, or rows sharing a key).
     """
@@ -52,6 +53,15 @@ class SeriesFrame:
     def pair(self, k: pl.Expr, period: pl.Expr) -> pl.Expr:
         """An integer key for a (KPI, year) pair."""
         return k * self.span + (period - self.first_year)
+
+    def decode(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` (with s and o) with the unit code u, the KPI code k and the period."""
+        n_units = self.units.len()
+        return frame.with_columns(
+            (pl.col("s") // n_units).alias("k"),
+            (pl.col("s") % n_units).alias("u"),
+            (pl.col("o") - pl.col("s") * self.span + self.first_year).alias("period"),
+        )
 
     def unit_ids(self, codes: pl.Series) -> pl.Series:
         return self.units.gather(codes)
@@ -114,15 +124,8 @@ def encode(
             grid = None
     if grid is None and not rows.get_column("o").is_sorted():
         rows = rows.sort("o", maintain_order=True)  # rows that share a cell keep their order
-    # Everything else follows from o: s = o // span, then k and u from s; period from o.
-    rows = (
-        rows.with_columns((pl.col("o") // span).alias("s"))
-        .with_columns(
-            (pl.col("s") // n_units).alias("k"),
-            (pl.col("s") % n_units).alias("u"),
-            (pl.col("o") - pl.col("s") * span + start).alias("period"),
-        )
-        .with_columns(pl.col("s").set_sorted(), pl.col("o").set_sorted())
+    rows = rows.with_columns((pl.col("o") // span).alias("s")).with_columns(
+        pl.col("s").set_sorted(), pl.col("o").set_sorted()
     )
     found = units.index_of(RIKET)
     return SeriesFrame(
@@ -131,7 +134,7 @@ def encode(
         first_year=start,
         span=span,
         riket=None if found is None else int(found),
-        rows=rows.select("u", "k", "s", "o", "period", "value"),
+        rows=rows.select("s", "o", "value"),
         grid=grid,
     )
 
