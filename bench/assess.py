@@ -18,6 +18,8 @@ Timed, best of `--rounds` (default 3):
    `check_ready`), in one transaction read the frames (`read_analysis_frames`), build
    `AnalysisData.of`, `suggest(method="default")`, `replace_results`, commit; also split into
    open / read / of / compute / write / commit. Goal: ≤ 2 s. The same with `--method opensdg`.
+   Untimed, the values as read (SQLite prints them into texts that Polars parses) are checked
+   bit for bit against the same values as the driver's tuples; any difference fails the run.
 2. The compute step alone: `suggest(data, method="default")` on frames already read.
 3. The peer: a straightforward per-series Python loop (dicts, lists, `sorted`, `bisect`)
    computing the same results from the same frames converted to Python lists (untimed): per
@@ -44,6 +46,7 @@ import hashlib
 import math
 import os
 import shutil
+import struct
 import tempfile
 import time
 from bisect import bisect_left, bisect_right
@@ -61,6 +64,7 @@ from glokal.analysis import RIKET, AnalysisData, suggest
 from glokal.framework import GOAL_COUNT, GoalStatus, Position, Trend
 from glokal.kolada import KoladaClient, SyncOptions, bundled_polarity, sync_kolada
 from glokal.store import Store
+from glokal.store import analysis as store_analysis
 from glokal.store.analysis import AnalysisFrames, read_analysis_frames, replace_results
 from glokal.store.kolada import count_values, load_bundled_polarity, polarity_of, set_polarity
 from glokal.store.models import KoladaKpiRow
@@ -533,6 +537,27 @@ def cross_check(
     return out
 
 
+def check_read(session: Any, values: pl.DataFrame) -> list[str]:
+    """Differences between the values as read (SQLite's texts, parsed by Polars) and the same
+    values as the driver's tuples (the route the store takes when SQLite's text is not exact)."""
+    exact = store_analysis._sqlite_text_is_exact
+    store_analysis._sqlite_text_is_exact = lambda _sqlite: False  # type: ignore[assignment]
+    try:
+        tuples = store_analysis.read_values(session)
+    finally:
+        store_analysis._sqlite_text_is_exact = exact  # type: ignore[assignment]
+    if values.select("unit", "kpi", "period").equals(tuples.select("unit", "kpi", "period")):
+        ours = values.get_column("value").to_list()
+        theirs = tuples.get_column("value").to_list()
+        differing = sum(
+            1
+            for a, b in zip(ours, theirs, strict=True)
+            if struct.pack("<d", a) != struct.pack("<d", b)
+        )
+        return [] if not differing else [f"read: {differing:,} values differ from the driver's"]
+    return ["read: the rows differ from the driver's (ids, years or order)"]
+
+
 # -- the run ----------------------------------------------------------------------------------
 
 
@@ -566,6 +591,7 @@ def main() -> int:
         store = _store(prepared)
         with store.session() as session, session.begin():
             frames = read_analysis_frames(session)
+            read_mismatches = check_read(session, frames.values)
         store.close()
         data = _data(frames)
         print(
@@ -613,7 +639,7 @@ def main() -> int:
             + ", ".join(f"{t:.3f}" for t in peer_times)
             + " s"
         )
-        mismatches = cross_check(polars_results, peer_results[0])
+        mismatches = read_mismatches + cross_check(polars_results, peer_results[0])
 
     e2e = best["default"].total
     ratio = peer_best / polars_best
@@ -636,6 +662,7 @@ def main() -> int:
         for line in mismatches[:50]:
             print(f"  {line}")
     else:
+        print(f"read check: the {frames.values.height:,} values read are the driver's, bit for bit")
         print(
             f"cross-check: glokal and the peer agree on {checked[0]:,} unit × KPI results, "
             f"{checked[1]:,} unit × goal statuses and {checked[2]:,} contributions"
