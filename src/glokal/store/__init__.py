@@ -3,6 +3,7 @@
 The only package that speaks SQL. Callers own their transactions.
 """
 
+from glokal.store.backup import BackupSummary, backup, read_backup_revision, restore
 from glokal.store.database import DATABASE_SETTING, Store
 from glokal.store.queries import (
     list_goals,
@@ -17,9 +18,11 @@ from glokal.store.reference import ReferenceCounts, TableCounts, load_reference
 
 __all__ = [
     "DATABASE_SETTING",
+    "BackupSummary",
     "ReferenceCounts",
     "Store",
     "TableCounts",
+    "backup",
     "list_goals",
     "list_indicators",
     "list_kommungrupper",
@@ -27,5 +30,7 @@ __all__ = [
     "list_places",
     "list_targets",
     "load_reference",
+    "read_backup_revision",
+    "restore",
     "row_counts",
 ]

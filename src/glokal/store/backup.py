@@ -1,0 +1,391 @@
+"""Backups: a consistent online snapshot of the store in one portable file, and its restore.
+
+A backup is an SQLite file with Glokal's schema at the database's Alembic revision, whichever
+database it came from:
+
+- from SQLite, through SQLite's online backup API, with the source held in one read
+  transaction: under WAL the copy is of one snapshot while others go on writing;
+- from PostgreSQL, by reading every table inside one REPEATABLE READ READ ONLY transaction
+  (one snapshot) into a fresh SQLite file created by the migrations.
+
+The file is written to ``FILE.partial`` and renamed when complete, so a stopped backup leaves
+no half file. A restore checks the file (an SQLite file, undamaged, a Glokal schema at this
+version's revision) and the target (at the same revision, and empty unless ``replace``), then
+in one transaction deletes, inserts every table in foreign-key order and resets PostgreSQL's
+sequences: a restore that fails changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from glokal.errors import InputError, SchemaNotReady, StoreError
+from glokal.store.database import Store
+from glokal.store.models import Base
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BACKUP_PAGES_PER_STEP = 4096  # SQLite pages copied between two progress reports
+ROWS_PER_BATCH = 5000
+# What `glokal init` loads from the bundled package data; a database holding only these
+# holds no data of its own.
+REFERENCE_TABLES = frozenset(
+    {"goal", "target", "indicator", "mdg", "county", "kommungrupp", "place"}
+)
+
+# progress(step, done, total): step is a table name (or "pages" for SQLite's page copy).
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BackupSummary:
+    """What a backup or restore did: the revision and the rows of each table."""
+
+    path: Path
+    revision: str
+    rows: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def tables() -> list[Table]:
+    """Every table of the schema, in foreign-key order (referenced tables first)."""
+    return list(Base.metadata.sorted_tables)
+
+
+def _no_progress(_step: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(path.name + ".partial")
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+@contextmanager
+def _written_whole(path: Path) -> Iterator[Path]:
+    """Yield FILE.partial to write; rename it to FILE when the block ends without error."""
+    partial = _partial(path)
+    try:
+        if path.is_dir():
+            raise InputError("this is a directory; give a file name", where=str(path))
+        _remove_sqlite_file(partial)
+        yield partial
+        partial.replace(path)
+    except OSError as exc:
+        _remove_sqlite_file(partial)
+        raise InputError(
+            f"cannot write the backup: {exc.strerror or exc}", where=str(path)
+        ) from None
+    except BaseException:
+        _remove_sqlite_file(partial)
+        raise
+
+
+def _counts(connection: Connection) -> dict[str, int]:
+    return {t.name: connection.scalar(select(func.count()).select_from(t)) or 0 for t in tables()}
+
+
+# -- backup ------------------------------------------------------------------------------------
+
+
+def backup(store: Store, path: Path, progress: Progress | None = None) -> BackupSummary:
+    """Write a consistent snapshot of ``store`` to ``path`` (an SQLite file)."""
+    report = progress or _no_progress
+    revision = store.current_revision()
+    if revision is None:
+        raise SchemaNotReady(
+            f"the database {store.display_url} has no Glokal schema; there is nothing to back up",
+            where=store.setting,
+        )
+    with _written_whole(path) as partial:
+        if store.is_sqlite:
+            _backup_sqlite(store, partial, report)
+        else:
+            _backup_postgresql(store, revision, partial, report)
+        with closing(sqlite3.connect(partial, isolation_level=None)) as done:
+            done.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            revision = done.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        summary = _summary_of(partial, path, revision)
+    return summary
+
+
+def _summary_of(file: Path, path: Path, revision: str) -> BackupSummary:
+    with closing(sqlite3.connect(file)) as db:
+        present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        rows = {
+            t.name: db.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0]
+            for t in tables()
+            if t.name in present
+        }
+    return BackupSummary(path=path, revision=revision, rows=rows)
+
+
+def _backup_sqlite(store: Store, partial: Path, report: Progress) -> None:
+    database = store.url.database
+    if not database or database == ":memory:" or not Path(database).is_file():
+        raise StoreError(f"there is no database file at {store.display_url}", where=store.setting)
+    try:
+        _copy_sqlite(database, partial, report)
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"cannot back up the database {store.display_url}: {exc}", where=store.setting
+        ) from None
+
+
+def _copy_sqlite(database: str, partial: Path, report: Progress) -> None:
+    with (
+        closing(sqlite3.connect(database, isolation_level=None, timeout=30)) as source,
+        closing(sqlite3.connect(partial)) as target,
+    ):
+        # One read transaction for the whole copy: every step copies pages of the same
+        # snapshot, and under WAL writers go on meanwhile without restarting the backup.
+        source.execute("BEGIN")
+        source.execute("SELECT count(*) FROM alembic_version").fetchone()
+        try:
+            source.backup(
+                target,
+                pages=BACKUP_PAGES_PER_STEP,
+                progress=lambda _status, remaining, total: report(
+                    "pages", total - remaining, total
+                ),
+            )
+        finally:
+            source.execute("COMMIT")
+
+
+def _backup_postgresql(store: Store, revision: str, partial: Path, report: Progress) -> None:
+    if revision != store.head_revision():
+        raise SchemaNotReady(
+            f"the database {store.display_url} is at schema revision {revision}, this version "
+            f"of Glokal backs up {store.head_revision()}; run `glokal db upgrade` first",
+            where=store.setting,
+        )
+    target = Store(make_url(f"sqlite:///{partial}"))
+    try:
+        target.upgrade(revision)
+        with (
+            store.errors(),
+            store.engine.connect() as source,
+            target.engine.connect() as sink,
+        ):
+            source = source.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+            with source.begin(), sink.begin():
+                # The first query fixes the snapshot every later one reads.
+                source.execute(text("SET LOCAL TIME ZONE 'UTC'"))
+                totals = _counts(source)
+                for table in tables():
+                    _copy_table(source, sink, table, totals[table.name], report)
+    finally:
+        target.close()
+
+
+def _rows(source: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
+    query = select(table).order_by(*table.primary_key.columns)
+    result = source.execution_options(yield_per=ROWS_PER_BATCH).execute(query)
+    for partition in result.mappings().partitions():
+        yield [dict(row) for row in partition]
+
+
+def _copy_table(
+    source: Connection, sink: Connection, table: Table, total: int, report: Progress
+) -> int:
+    done = 0
+    report(table.name, 0, total)
+    batches: Iterator[list[dict[str, Any]]] = _rows(source, table)
+    if _self_references(table):
+        batches = iter([_referenced_first(table, [r for b in batches for r in b])])
+    for batch in batches:
+        if batch:
+            sink.execute(table.insert(), batch)
+        done += len(batch)
+        report(table.name, done, total)
+    return done
+
+
+def _self_references(table: Table) -> list[tuple[str, str]]:
+    """(column, referred column) of the foreign keys from ``table`` to itself."""
+    return [
+        (fk.parent.name, fk.column.name) for fk in table.foreign_keys if fk.column.table is table
+    ]
+
+
+def _referenced_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows ordered so that a row another row of the table refers to comes before it."""
+    links = _self_references(table)
+    placed: dict[str, set[Any]] = {referred: set() for _, referred in links}
+    ordered: list[dict[str, Any]] = []
+    waiting = rows
+    while waiting:
+        later = []
+        for row in waiting:
+            if all(row[c] is None or row[c] in placed[r] for c, r in links):
+                ordered.append(row)
+                for referred in placed:
+                    placed[referred].add(row[referred])
+            else:
+                later.append(row)
+        if len(later) == len(waiting):  # a dangling reference: the insert will name it
+            ordered.extend(later)
+            break
+        waiting = later
+    return ordered
+
+
+# -- restore -----------------------------------------------------------------------------------
+
+
+def read_backup_revision(path: Path) -> str:
+    """Check that ``path`` is an undamaged Glokal backup and return its schema revision."""
+    where = str(path)
+    if not path.exists():
+        raise InputError("no such file", where=where)
+    if not path.is_file():
+        raise InputError("this is a directory, not a backup file", where=where)
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", where=where) from None
+    if magic != SQLITE_MAGIC:
+        raise InputError(
+            "not a Glokal backup (not an SQLite file; `glokal backup` writes one)", where=where
+        )
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            check = [row[0] for row in db.execute("PRAGMA quick_check")]
+            if check != ["ok"]:
+                raise InputError(f"the backup is damaged: {check[0]}", where=where)
+            names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in names or not names >= REFERENCE_TABLES:
+                raise InputError(
+                    "not a Glokal backup (an SQLite file without Glokal's schema)", where=where
+                )
+            found = db.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"the backup is damaged or unreadable: {exc}", where=where) from None
+    if len(found) != 1:
+        raise InputError("not a Glokal backup (no schema revision)", where=where)
+    revision: str = found[0][0]
+    return revision
+
+
+def restore(
+    store: Store, path: Path, *, replace: bool = False, progress: Progress | None = None
+) -> BackupSummary:
+    """Replace what ``store`` holds by the backup at ``path``, in one transaction."""
+    report = progress or _no_progress
+    revision = read_backup_revision(path)
+    head = store.head_revision()
+    if revision != head:
+        raise InputError(
+            f"the backup is at schema revision {revision}, this version of Glokal restores "
+            f"revision {head}; restore it with the Glokal version that wrote it",
+            where=str(path),
+        )
+    current = store.current_revision()
+    if current is None:
+        store.upgrade()  # an empty database gets the (empty) schema first
+    elif current != head:
+        raise SchemaNotReady(
+            f"the database {store.display_url} is at schema revision {current}, the backup at "
+            f"{revision}; run `glokal db upgrade` first",
+            where=store.setting,
+        )
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    source_engine = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+    )
+    step = "the backup"
+    try:
+        with (
+            source_engine.connect() as source,
+            source.begin(),
+            store.engine.connect() as target,
+            target.begin(),
+        ):
+            if not store.is_sqlite:
+                target.execute(text("SET LOCAL TIME ZONE 'UTC'"))
+            _check_empty(store, target, replace)
+            totals = _counts(source)
+            for table in reversed(tables()):
+                step = f"deleting {table.name}"
+                target.execute(table.delete())
+            for table in tables():
+                step = f"table {table.name}"
+                _copy_table(source, target, table, totals[table.name], report)
+            if not store.is_sqlite:
+                step = "the sequences"
+                _reset_sequences(target)
+    except DBAPIError as exc:
+        raise StoreError(
+            f"the restore failed at {step}, nothing was changed: {_first_line(exc)}",
+            where=str(path),
+        ) from None
+    finally:
+        source_engine.dispose()
+    return BackupSummary(path=path, revision=revision, rows=totals)
+
+
+def _first_line(exc: DBAPIError) -> str:
+    message = str(exc.orig).strip() if exc.orig is not None else str(exc)
+    return message.splitlines()[0] if message else type(exc.orig).__name__
+
+
+def _check_empty(store: Store, target: Connection, replace: bool) -> None:
+    if replace:
+        return
+    held = {
+        name: count
+        for name, count in _counts(target).items()
+        if count and name not in REFERENCE_TABLES
+    }
+    if held:
+        listed = ", ".join(f"{name} ({count})" for name, count in sorted(held.items()))
+        raise InputError(
+            f"the database {store.display_url} holds data ({listed}); give --replace to "
+            "replace everything in it by the backup",
+            where=store.setting,
+        )
+
+
+def _reset_sequences(target: Connection) -> None:
+    """Set each PostgreSQL sequence behind an integer id past the highest restored id."""
+    for table in tables():
+        column = table.autoincrement_column
+        if column is None:
+            continue
+        target.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                f'COALESCE(MAX("{column.name}"), 1), MAX("{column.name}") IS NOT NULL) '
+                f'FROM "{table.name}"'
+            ),
+            {"table": table.name, "column": column.name},
+        )
+
+
+__all__ = [
+    "REFERENCE_TABLES",
+    "BackupSummary",
+    "backup",
+    "read_backup_revision",
+    "restore",
+    "tables",
+]
