@@ -67,7 +67,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """Build the app around one Store (created from ``settings`` unless given)."""
     from importlib.resources import files
 
-    from glokal.web import public
+    from glokal.web import api, downloads, public
 
     app = FastAPI(
         title="Glokal", version=__version__, docs_url="/api/docs", redoc_url=None,
@@ -104,6 +104,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     static = files("glokal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(api.router)
+    app.include_router(downloads.router)  # before public's /{unit}: /aktiviteter.csv
     app.include_router(public.router)
     app.add_middleware(LanguagePrefix)
     return app

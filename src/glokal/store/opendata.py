@@ -1,0 +1,211 @@
+"""SQL for the open data of the JSON API and the downloads: Kolada values by page, published
+decisions and stored suggestions across units, and a cheap version of everything the public
+pages show (for caching rendered pages).
+
+Only published data leaves through here. Every function takes a Session; the caller owns the
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from glokal.framework import GoalStatus
+from glokal.store.models import (
+    ActivityRow,
+    AuditRow,
+    CommentRow,
+    GoalAssessmentRow,
+    GoalSuggestionRow,
+    KoladaSyncRunRow,
+    KoladaValueRow,
+    KpiResultRow,
+    LocalGoalRow,
+    LocalIndicatorRow,
+    LocalIndicatorValueRow,
+    PriorityGoalRow,
+)
+
+DEFAULT_METHOD = "default"
+
+# (kpi, municipality, period, gender, value): one raw Kolada value.
+ValueTuple = tuple[str, str, int, str, float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueFilter:
+    """Which Kolada values: every given field narrows the result."""
+
+    kpis: Sequence[str] = ()
+    units: Sequence[str] = ()
+    years: Sequence[int] = ()
+    gender: str | None = None  # "T", "K" or "M"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedDecision:
+    """The newest published decision on a unit's goal."""
+
+    id: int
+    unit: str
+    goal: int
+    status: GoalStatus
+    text: str
+    assessor: str
+    method_note: str
+    cutoff: str
+    published_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """The status Glokal's method suggested for a unit's goal (Glokal's analysis)."""
+
+    method: str
+    unit: str
+    goal: int
+    status: GoalStatus
+    score: float | None
+    kpis_used: int
+    kpis_total: int
+    reference_year: int
+    computed_at: datetime
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _value_conditions(wanted: ValueFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if wanted.kpis:
+        conditions.append(KoladaValueRow.kpi.in_(wanted.kpis))
+    if wanted.units:
+        conditions.append(KoladaValueRow.municipality.in_(wanted.units))
+    if wanted.years:
+        conditions.append(KoladaValueRow.period.in_(wanted.years))
+    if wanted.gender:
+        conditions.append(KoladaValueRow.gender == wanted.gender)
+    return conditions
+
+
+def _values_select(wanted: ValueFilter) -> Select[str, str, int, str, float | None]:
+    return (
+        select(KoladaValueRow.kpi, KoladaValueRow.municipality, KoladaValueRow.period,
+               KoladaValueRow.gender, KoladaValueRow.value)
+        .where(and_(True, *_value_conditions(wanted)))
+        .order_by(KoladaValueRow.kpi, KoladaValueRow.municipality, KoladaValueRow.period,
+                  KoladaValueRow.gender)
+    )  # fmt: skip
+
+
+def count_values(session: Session, wanted: ValueFilter) -> int:
+    query = select(func.count()).select_from(KoladaValueRow)
+    conditions = _value_conditions(wanted)
+    if conditions:
+        query = query.where(and_(*conditions))
+    return session.scalar(query) or 0
+
+
+def value_page(
+    session: Session, wanted: ValueFilter, *, limit: int, offset: int
+) -> list[ValueTuple]:
+    """One page of values in key order (kpi, unit, year, gender). Källa: Kolada."""
+    rows = session.execute(_values_select(wanted).limit(limit).offset(offset))
+    return [(k, m, p, g, v) for k, m, p, g, v in rows]
+
+
+def iter_values(session: Session, wanted: ValueFilter) -> Iterator[ValueTuple]:
+    """Every value ``wanted`` asks for, streamed in key order (for the downloads)."""
+    result = session.execute(_values_select(wanted).execution_options(yield_per=5000))
+    yield from ((k, m, p, g, v) for k, m, p, g, v in result)
+
+
+def published_decisions(
+    session: Session, unit: str | None = None, goal: int | None = None
+) -> list[PublishedDecision]:
+    """The newest published decision of each unit and goal, by unit and goal."""
+    newest = select(func.max(GoalAssessmentRow.id)).where(
+        GoalAssessmentRow.published_at.is_not(None)
+    )
+    if unit is not None:
+        newest = newest.where(GoalAssessmentRow.unit == unit)
+    if goal is not None:
+        newest = newest.where(GoalAssessmentRow.goal == goal)
+    rows = session.scalars(
+        select(GoalAssessmentRow)
+        .where(GoalAssessmentRow.id.in_(newest.group_by(GoalAssessmentRow.unit,
+                                                        GoalAssessmentRow.goal)))
+        .order_by(GoalAssessmentRow.unit, GoalAssessmentRow.goal)
+    )  # fmt: skip
+    return [
+        PublishedDecision(
+            id=r.id, unit=r.unit, goal=r.goal, status=GoalStatus(r.status), text=r.text,
+            assessor=r.assessor, method_note=r.method_note, cutoff=r.cutoff.isoformat(),
+            published_at=_utc(r.published_at),
+        )
+        for r in rows
+        if r.published_at is not None
+    ]  # fmt: skip
+
+
+def suggestions(
+    session: Session, unit: str | None = None, goal: int | None = None,
+    method: str = DEFAULT_METHOD,
+) -> list[Suggestion]:  # fmt: skip
+    """The stored suggestions of ``method`` (Glokal's analysis), by unit and goal."""
+    query = select(GoalSuggestionRow).where(GoalSuggestionRow.method == method)
+    if unit is not None:
+        query = query.where(GoalSuggestionRow.unit == unit)
+    if goal is not None:
+        query = query.where(GoalSuggestionRow.goal == goal)
+    rows = session.scalars(query.order_by(GoalSuggestionRow.unit, GoalSuggestionRow.goal))
+    return [
+        Suggestion(
+            method=r.method, unit=r.unit, goal=r.goal, status=GoalStatus(r.status),
+            score=r.score, kpis_used=r.kpis_used, kpis_total=r.kpis_total,
+            reference_year=r.reference_year, computed_at=_utc(r.computed_at),
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def data_version(session: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of everything the public pages show: it changes whenever a
+    decision is recorded or published, an activity, local goal, indicator, priority goal or
+    comment is added, moderated or removed, anything is changed through the editor (the
+    audit log), a sync finishes or the analysis is rerun.
+
+    One round trip of aggregates over indexed or small tables; equal fingerprints mean the
+    pages would render the same.
+    """
+    parts: list[Any] = [
+        select(func.max(AuditRow.id)).scalar_subquery(),  # every change made in the editor
+        select(func.max(GoalAssessmentRow.id)).scalar_subquery(),
+        select(func.count(GoalAssessmentRow.published_at)).scalar_subquery(),
+        select(func.max(GoalAssessmentRow.published_at)).scalar_subquery(),
+        select(func.count(ActivityRow.id)).scalar_subquery(),
+        select(func.sum(ActivityRow.id)).scalar_subquery(),
+        select(func.max(ActivityRow.updated_at)).scalar_subquery(),
+        select(func.max(KoladaSyncRunRow.finished_at)).scalar_subquery(),
+        select(func.max(GoalSuggestionRow.computed_at)).scalar_subquery(),
+        select(func.max(KpiResultRow.computed_at))
+        .where(KpiResultRow.method == DEFAULT_METHOD)
+        .scalar_subquery(),
+        select(func.count(LocalGoalRow.id)).scalar_subquery(),
+        select(func.sum(LocalGoalRow.id)).scalar_subquery(),
+        select(func.count(LocalIndicatorRow.id)).scalar_subquery(),
+        select(func.sum(LocalIndicatorRow.id)).scalar_subquery(),
+        select(func.count()).select_from(LocalIndicatorValueRow).scalar_subquery(),
+        select(func.count()).select_from(PriorityGoalRow).scalar_subquery(),
+        select(func.count(CommentRow.id)).scalar_subquery(),
+        select(func.max(CommentRow.moderated_at)).scalar_subquery(),
+    ]
+    row = session.execute(select(*parts)).one()
+    return tuple(row)

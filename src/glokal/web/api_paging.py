@@ -1,0 +1,170 @@
+"""The JSON API's common parts: paging (limit and offset, with total and next links), the
+choice of JSON, CSV or Excel, and the parsing of filters into clear 400 errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Depends, Query, Request
+
+from glokal.errors import InputError, NotFound
+from glokal.framework import parse_goal_number
+from glokal.places import parse_place_id
+from glokal.web import api_models as m
+from glokal.web.downloads import (
+    DataTable,
+    cell,
+    download,
+)
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": m.ErrorOut, "description": "A parameter does not parse."},
+    404: {"model": m.ErrorOut, "description": "The id names nothing that is published."},
+    422: {"model": m.ErrorOut, "description": "A parameter has the wrong type or range."},
+}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "JSON, or with format=csv|xlsx (or Accept) a CSV or Excel file.",
+        "content": {"text/csv": {}, XLSX_TYPE: {}},
+    }
+}
+P = TypeVar("P", bound=m.Page[Any])
+T = TypeVar("T")
+
+Format = Literal["json", "csv", "xlsx"]
+Filter = Annotated[str, Query(max_length=200)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int | None  # None: not given (JSON: the default; downloads: every row)
+    offset: int
+    format: Format
+
+    @property
+    def page_size(self) -> int:
+        return self.limit or DEFAULT_LIMIT
+
+    @property
+    def download(self) -> bool:
+        return self.format != "json"
+
+
+def paging(
+    request: Request,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, le=MAX_LIMIT, description=f"Items per page (default {DEFAULT_LIMIT}; "
+              "downloads: every matching row unless given)."),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
+    format: Annotated[
+        Format | None, Query(description="json (default), csv or xlsx; or send Accept.")
+    ] = None,
+) -> Paging:  # fmt: skip
+    chosen: Format = format or "json"
+    if format is None:
+        accept = request.headers.get("accept", "")
+        if "text/csv" in accept:
+            chosen = "csv"
+        elif "spreadsheetml" in accept:
+            chosen = "xlsx"
+    return Paging(limit, offset, chosen)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]
+
+
+def links(request: Request, paging: Paging, total: int) -> tuple[str | None, str | None]:
+    size = paging.page_size
+    after = paging.offset + size
+    following = (
+        str(request.url.include_query_params(offset=after, limit=size)) if after < total else None
+    )
+    before = max(paging.offset - size, 0)
+    previous = (
+        str(request.url.include_query_params(offset=before, limit=size))
+        if paging.offset > 0
+        else None
+    )
+    return following, previous
+
+
+def page_of(
+    request: Request, paging: Paging, shape: type[P], items: Sequence[T],
+    convert: Callable[[T], Any], name: str = "glokal",
+) -> Any:  # fmt: skip
+    """The page of ``items`` (all that match) that ``paging`` asks for; for a download, the
+    rows (every one unless ``limit`` is given) with nested fields as JSON text."""
+    if paging.download:
+        models = [convert(i) for i in download_rows(paging, items)]
+        item_type = shape.model_fields["items"].annotation.__args__[0]  # type: ignore[union-attr]
+        columns = tuple(item_type.model_fields)
+        rows = [{c: flat(v) for c, v in model.model_dump(mode="json").items()}
+                for model in models]  # fmt: skip
+        return download(DataTable(name, columns, rows), paging.format)
+    chosen = items[paging.offset : paging.offset + paging.page_size]
+    following, previous = links(request, paging, len(items))
+    return shape(
+        items=[convert(i) for i in chosen], total=len(items), limit=paging.page_size,
+        offset=paging.offset, next=following, previous=previous,
+    )  # fmt: skip
+
+
+def flat(value: Any) -> str:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return cell(value)
+
+
+def download_rows(paging: Paging, rows: Sequence[T]) -> Sequence[T]:
+    if paging.limit is None:
+        return rows[paging.offset :]
+    return rows[paging.offset : paging.offset + paging.limit]
+
+
+def csv_list(text: str, parse: Callable[[str], T], most: int = 50) -> list[T]:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) > most:
+        raise InputError(f"at most {most} values, separated by commas")
+    return [parse(p) for p in parts]
+
+
+def goal_param(text: str) -> int | None:
+    return parse_goal_number(text, where="goal") if text.strip() else None
+
+
+def unit_param(text: str) -> list[str]:
+    return csv_list(text, lambda t: parse_place_id(t, where="unit"))
+
+
+def kpi_id(text: str) -> str:
+    if not (1 <= len(text) <= 16 and text.isascii() and text.isalnum()):
+        raise InputError(f"{text!r} is not a Kolada KPI id (like N00401)", where="kpi")
+    return text.upper()
+
+
+def year_param(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1900 <= int(text) <= 2100):
+        raise InputError(f"{text!r} is not a year (1900–2100)", where="year")
+    return int(text)
+
+
+def goal_number(text: str) -> int:
+    try:
+        return parse_goal_number(text, where="goal")
+    except InputError as exc:
+        raise NotFound(exc.message, where="goal") from None
+
+
+def unit_id(text: str) -> str:
+    try:
+        return parse_place_id(text, where="unit")
+    except InputError as exc:
+        raise NotFound(exc.message, where="unit") from None
