@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from glokal.i18n import N_, translator
-
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 UNIT_COLOUR = "#00689D"  # goal 16's blue: dark enough for text contrast on white
 RIKET_COLOUR = "#6b6b6b"
@@ -40,9 +38,9 @@ class Chart:
         return dict(line.points).get(year)
 
 
-def line_chart_spec(title: str, lines: Sequence[SeriesLine], lang: str) -> dict[str, Any]:
-    """A line chart of each line over the years (Källa: Kolada in the caption)."""
-    gettext = translator(lang)
+def line_chart_spec(title: str, lines: Sequence[SeriesLine]) -> dict[str, Any]:
+    """A line chart of each line over the years. It holds no words of either language (the
+    page's caption gives the title and "Källa: Kolada"), so both languages share one SVG."""
     values = [
         {"year": year, "value": value, "series": line.name}
         for line in lines
@@ -52,14 +50,15 @@ def line_chart_spec(title: str, lines: Sequence[SeriesLine], lang: str) -> dict[
     colours = [UNIT_COLOUR if i == 0 else RIKET_COLOUR for i in range(len(lines))]
     return {
         "$schema": SCHEMA,
-        "title": {"text": title, "subtitle": gettext(N_("Source: Kolada")), "anchor": "start",
-                  "fontSize": 13, "subtitleFontSize": 11, "limit": 560},
+        "description": title,
         "width": 560,
         "height": 220,
         "data": {"values": values},
-        "mark": {"type": "line", "point": True, "strokeWidth": 2},
+        # Points only for short series: drawing one per year is most of the rendering time.
+        "mark": {"type": "line", "point": max(len(line.points) for line in lines) <= 12,
+                 "strokeWidth": 2},
         "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": gettext(N_("Year")),
+            "x": {"field": "year", "type": "ordinal", "title": None,
                   "axis": {"labelAngle": 0, "labelOverlap": "greedy"}},
             "y": {"field": "value", "type": "quantitative", "title": None,
                   "scale": {"zero": False}},
@@ -85,11 +84,11 @@ def render_svg(spec: dict[str, Any]) -> str:
     return _render(json.dumps(spec, sort_keys=True, ensure_ascii=False))
 
 
-def line_chart(title: str, lines: Sequence[SeriesLine], lang: str) -> Chart | None:
+def line_chart(title: str, lines: Sequence[SeriesLine]) -> Chart | None:
     """The chart of these lines, or None when there is nothing to draw."""
     drawn = tuple(line for line in lines if line.points)
     if not drawn:
         return None
-    spec = line_chart_spec(title, drawn, lang)
+    spec = line_chart_spec(title, drawn)
     years = tuple(sorted({year for line in drawn for year, _ in line.points}))
     return Chart(title, spec, render_svg(spec), years, drawn)

@@ -26,10 +26,12 @@ from glokal.store.public import (
     GoalState,
     KeyFigure,
     activity_counts,
+    goal_kpis,
     goal_states,
     key_figures,
     recent_changes,
     series,
+    unit_key_figures,
 )
 
 # Never colour alone: each status has a symbol and a word too.
@@ -282,7 +284,7 @@ def goal_page(session: Session, unit_id: str, number: int, lang: str) -> GoalPag
                 if figure.position else "",
                 position_kommungrupp_label=gettext(POSITION_LABELS[figure.position_kommungrupp])
                 if figure.position_kommungrupp else "",
-                chart=line_chart(figure.title, lines, lang),
+                chart=line_chart(figure.title, lines),
             )
         )  # fmt: skip
     targets = list_targets(session, number)
@@ -361,24 +363,19 @@ def compare_page(
         basis = "kommungrupp"
     units = [unit, *chosen[:11]]
     states = {(s.unit, s.goal): s for s in goal_states(session)}
-    kpis: list[tuple[int, str, str]] = []
-    columns = []
-    figures_by_unit: dict[str, dict[str, KeyFigure]] = {}
-    for place in units:
-        figures_by_unit[place.id] = {}
-        for number in catalogue.goals:
-            for figure in key_figures(session, place.id, number, place.type):
-                figures_by_unit[place.id][figure.kpi] = figure
-                if place.id == unit_id:
-                    kpis.append((number, figure.kpi, figure.title))
-    for place in units:
-        columns.append(
-            CompareColumn(
-                unit=place, figures=figures_by_unit[place.id],
-                statuses={n: StatusView.of(states.get((place.id, n)), lang)
-                          for n in catalogue.goals},
-            )
-        )  # fmt: skip
+    figures_by_unit = unit_key_figures(session, [u.id for u in units])
+    kpis = [
+        (number, kpi, title)
+        for number in catalogue.goals
+        for kpi, title in goal_kpis(session, number, unit.type)
+    ]
+    columns = [
+        CompareColumn(
+            unit=place, figures=figures_by_unit[place.id],
+            statuses={n: StatusView.of(states.get((place.id, n)), lang) for n in catalogue.goals},
+        )
+        for place in units
+    ]  # fmt: skip
     return ComparePage(lang, unit, basis, columns, list(catalogue.goals.values()), kpis)
 
 

@@ -96,6 +96,21 @@ def goal_kpis(session: Session, goal: int, unit_type: str | None = None) -> list
     return [(kpi, title) for kpi, title in session.execute(query)]
 
 
+def _figure(kpi: str, title: str, r: KpiResultRow | None) -> KeyFigure:
+    if r is None:
+        return KeyFigure(kpi, title, None, None, None, None, None, None, None, None, None, None,
+                         None, None, ())  # fmt: skip
+    return KeyFigure(
+        kpi=kpi, title=title, value=r.value, period=r.period, riket_value=r.riket_value,
+        trend=r.trend, change_per_year=r.change_per_year, position=r.position,
+        rank=r.better + 1 if r.better is not None else None, compared=r.compared,
+        position_kommungrupp=r.position_kommungrupp,
+        rank_kommungrupp=r.better_kommungrupp + 1 if r.better_kommungrupp is not None else None,
+        compared_kommungrupp=r.compared_kommungrupp, polarity=r.polarity,
+        flags=tuple(f for f in r.flags.split(",") if f),
+    )  # fmt: skip
+
+
 def key_figures(
     session: Session, unit: str, goal: int, unit_type: str, method: str = DEFAULT_METHOD
 ) -> list[KeyFigure]:
@@ -111,28 +126,20 @@ def key_figures(
             )
         )
     }
-    figures = []
-    for kpi, title in kpis:
-        r = results.get(kpi)
-        if r is None:
-            figures.append(
-                KeyFigure(kpi, title, None, None, None, None, None, None, None, None, None,
-                          None, None, None, ())
-            )  # fmt: skip
-            continue
-        figures.append(
-            KeyFigure(
-                kpi=kpi, title=title, value=r.value, period=r.period, riket_value=r.riket_value,
-                trend=r.trend, change_per_year=r.change_per_year, position=r.position,
-                rank=r.better + 1 if r.better is not None else None, compared=r.compared,
-                position_kommungrupp=r.position_kommungrupp,
-                rank_kommungrupp=r.better_kommungrupp + 1
-                if r.better_kommungrupp is not None else None,
-                compared_kommungrupp=r.compared_kommungrupp, polarity=r.polarity,
-                flags=tuple(f for f in r.flags.split(",") if f),
-            )
-        )  # fmt: skip
-    return figures
+    return [_figure(kpi, title, results.get(kpi)) for kpi, title in kpis]
+
+
+def unit_key_figures(
+    session: Session, units: Sequence[str], method: str = DEFAULT_METHOD
+) -> dict[str, dict[str, KeyFigure]]:
+    """unit → KPI → the stored analysis, for every KPI analysed for these units (one query)."""
+    titles = dict(session.execute(select(KoladaKpiRow.id, KoladaKpiRow.title)).all())
+    found: dict[str, dict[str, KeyFigure]] = {unit: {} for unit in units}
+    for row in session.scalars(
+        select(KpiResultRow).where(KpiResultRow.unit.in_(units), KpiResultRow.method == method)
+    ):
+        found[row.unit][row.kpi] = _figure(row.kpi, titles.get(row.kpi, row.kpi), row)
+    return found
 
 
 def series(
@@ -152,7 +159,8 @@ def series(
         .order_by(KoladaValueRow.kpi, KoladaValueRow.municipality, KoladaValueRow.period)
     )  # fmt: skip
     for kpi, unit, period, value in rows:
-        found.setdefault((kpi, unit), []).append((period, value))
+        if value is not None:  # filtered in SQL; the check is for the type
+            found.setdefault((kpi, unit), []).append((period, value))
     return found
 
 
@@ -212,7 +220,7 @@ def recent_changes(session: Session, limit: int = 10) -> list[Change]:
         .where(ActivityRow.published.is_(True))
         .order_by(ActivityRow.updated_at.desc()).limit(limit)
     )  # fmt: skip
-    changes = [Change(_utc(at), u, n, "assessment", g, s) for at, u, n, g, s in assessments]
+    changes = [Change(_utc(at), u, n, "assessment", g, s) for at, u, n, g, s in assessments if at]
     changes += [Change(_utc(at), u, n, "activity", None, t) for at, u, n, t in activities]
     return sorted(changes, key=lambda c: c.at, reverse=True)[:limit]
 
