@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import click
 import typer
 
-from glokal.cli import activities, agenda, analysis, classify, kolada, reference, users
+from glokal.cli import activities, agenda, analysis, classify, kolada, opensdg, reference, users
 from glokal.cli.base import EXIT_INTERRUPTED, EXIT_USER_ERROR, app, stderr
 from glokal.errors import GlokalError
 
@@ -23,6 +23,7 @@ _COMMANDS = (
     analysis,
     classify,
     kolada,
+    opensdg,
     reference,
     users,
 )  # imported for their commands, which register on app
