@@ -1,0 +1,165 @@
+"""Shared pieces of the browser tests: Debian's Chromium driven by Playwright, axe-core, a real
+`glokal serve` over a store with data, and the script payloads of the security tests.
+
+Chromium is Debian's (/usr/bin/chromium; .ci/run installs it when missing); Playwright never
+downloads a browser here. axe-core comes bundled in the `axe-playwright-python` package
+(axe.min.js, MPL-2.0), so nothing is fetched at test time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from glokal.cli import main
+from tests.conftest import KOLADA_DATA, clean_environ
+from tests.kolada.replay import ReplayDataset, ReplayServer
+from tests.register.examples import HEADER, ROWS
+
+CHROMIUM = Path(os.environ.get("GLOKAL_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# WCAG 2.1 level AA, as Swedish public sector sites must meet it (DOS-lagen).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Script payloads put into every text field a user can set.
+SCRIPT = "<script>alert(1)</script>"
+ATTRIBUTE = '"><img src=x onerror=alert(1)>'
+PAYLOADS = (SCRIPT, ATTRIBUTE)
+
+
+def escaped(text: str) -> str:
+    """``text`` as Jinja's autoescape writes it into HTML."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+
+def require_chromium() -> str:
+    """The Chromium executable; skipped locally without it, a failure in CI (like PostgreSQL)."""
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return str(CHROMIUM)
+    message = (
+        f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
+        "(apt-get install chromium; .ci/run installs it)"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(data_dir: Path) -> Iterator[str]:
+    """A real `glokal serve` on a free loopback port over the store in ``data_dir``."""
+    port = free_port()
+    env = {**clean_environ(), "GLOKAL_DATA_DIR": str(data_dir)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "glokal", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read() if process.stdout else ""
+                pytest.fail(f"glokal serve did not start:\n{output}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def cli(*args: str) -> None:
+    code = main(list(args))
+    assert code == 0, f"glokal {' '.join(args)} exited {code}"
+
+
+def _payload_rows() -> list[str]:
+    """Two of Kristinehamn's activities carrying the payloads in every text field."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([
+        "1781", "partnership", f"Vänort {SCRIPT}", f"Beskrivning {ATTRIBUTE}", "2021-01-01",
+        "", "5", "5.5", f"Partner {SCRIPT}", "SE", "own", "",
+    ])  # fmt: skip
+    writer.writerow([
+        "1781", "project", f"Projekt {ATTRIBUTE}", f"Om {SCRIPT}", "2022-01-01", "", "5;13",
+        "5.1", f"Förening {ATTRIBUTE}", "SE", "own", "",
+    ])  # fmt: skip
+    return out.getvalue().splitlines()
+
+
+@dataclass
+class Site:
+    """The running site and what the store behind it holds."""
+
+    base: str
+    data_dir: Path
+    payload_goal: int = 5  # 1781's goal whose assessment, local goal and activities carry them
+    chart_goal: int = 13  # 1781's goal with a decided status and several charts
+
+
+def seed(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Units from `glokal init`, activities imported, a local agenda, Kolada values synced from
+    the replay server and assessed, and decided assessments: all through the CLI."""
+    monkeypatch.setenv("GLOKAL_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("GLOKAL_DATABASE_URL", raising=False)
+    cli("init")
+    # The payloads in a second import: the newest, so the overview's recent updates show them.
+    for name, rows in [("examples.csv", ROWS), ("payloads.csv", _payload_rows())]:
+        (data_dir / name).write_text("\n".join([HEADER, *rows]) + "\n", "utf-8")
+        cli("activities", "import", str(data_dir / name), "--by", "test")
+    cli("agenda", "priority", "1781", "5,13")
+    cli("agenda", "goal", "1781", "KH.5", "--title", f"Jämställd kommun {SCRIPT} {ATTRIBUTE}",
+        "--description", f"Mer {ATTRIBUTE}", "--targets", "5.5")  # fmt: skip
+    cli("agenda", "goal", "1781", "KH.13", "--title", "Fossilfri kommun 2030", "--targets", "13.2")
+    with ReplayServer(ReplayDataset(KOLADA_DATA, kpi_count=10)) as kolada:
+        cli("sync", "kolada", "--base-url", kolada.base_url, "--rate", "0", "--from-year", "2012")
+    cli("assess", "--format", "json")
+    cli("assessment", "set", "1781", "5", "--status", "neutral",
+        "--text", f"Så ligger vi till {SCRIPT}.\n\nAndra stycket {ATTRIBUTE}",
+        "--assessor", f"Gruppen {ATTRIBUTE}", "--cutoff", "2026-01-31",
+        "--method-note", f"Metod {SCRIPT}", "--justification", f"Därför {ATTRIBUTE}",
+        "--by", "test")  # fmt: skip
+    cli("assessment", "set", "1781", "13", "--status", "utmaning",
+        "--text", "Utsläppen minskar, men inte tillräckligt snabbt.",
+        "--assessor", "Hållbarhetsgruppen", "--cutoff", "2026-01-31",
+        "--justification", "Takten räcker inte till målet 2030.", "--by", "test")  # fmt: skip
