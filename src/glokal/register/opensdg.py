@@ -223,7 +223,7 @@ def read_opensdg(
                 continue
             if own_unit is not None and row_unit != own_unit:
                 assert data is not None
-                problems.add(_name(directory, data), f"GeoCode {row_unit} is not the unit "
+                problems.add(_name(directory, data), f"{row_unit} is not the unit "
                              f"{own_unit} of {meta_name}", row=row.number, at=GEOCODE)  # fmt: skip
                 continue
             by_unit.setdefault(row_unit, []).append(row)
