@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, make_url
 
 from glokal.errors import InputError, StoreError
 from glokal.store import Store
-from glokal.store.backup import backup, read_backup_revision, restore
+from glokal.store.backup import read_backup_revision, restore_backup, take_backup
 from glokal.store.models import ActivityGoalRow, ActivityPartnerRow, ActivityRow
 from tests.store.sample import add_activity, dump, fill, non_empty
 
@@ -61,13 +61,13 @@ def test_backup_then_restore_into_an_empty_database_gives_the_same_rows(
     before = dump(store)
     assert set(non_empty(before)) >= {"kolada_value", "activity", "goal_assessment", "web_user"}
     file = tmp_path / "glokal.backup"
-    summary = backup(store, file)
+    summary = take_backup(store, file)
     assert file.is_file() and not (tmp_path / "glokal.backup.partial").exists()
     assert summary.revision == store.head_revision()
     assert summary.rows == {name: len(rows) for name, rows in before.items()}
     assert read_backup_revision(file) == store.head_revision()
 
-    restored = restore(other_store, file)
+    restored = restore_backup(other_store, file)
     assert restored.rows == summary.rows
     assert dump(other_store) == before
     # The ids go on after the restored ones (PostgreSQL's sequences were reset).
@@ -83,8 +83,8 @@ def test_a_backup_moves_between_sqlite_and_postgresql(
     back = Store(make_url(f"sqlite:///{tmp_path / 'back.sqlite3'}"))
     try:
         fill(source)
-        restore(target, backup(source, tmp_path / "a.backup").path)
-        restore(back, backup(target, tmp_path / "b.backup").path)
+        restore_backup(target, take_backup(source, tmp_path / "a.backup").path)
+        restore_backup(back, take_backup(target, tmp_path / "b.backup").path)
         assert dump(target) == dump(source) == dump(back)
     finally:
         for s in (source, target, back):
@@ -160,13 +160,13 @@ def test_a_backup_during_a_stream_of_writes_restores_to_a_consistent_state(
             writer.wait_for(writer.commits + 5)
 
     try:
-        backup(store, tmp_path / "busy.backup", progress)
+        take_backup(store, tmp_path / "busy.backup", progress)
     finally:
         writer.stop.set()
         writer.join(timeout=20)
     assert writer.error is None
     assert paused, "the backup never reported progress midway"
-    restore(other_store, tmp_path / "busy.backup")
+    restore_backup(other_store, tmp_path / "busy.backup")
     restored = _activities_are_whole(other_store)
     # The snapshot was taken before the pause: what the writer committed during it is absent.
     assert 1 + 3 <= restored <= 1 + paused[0] < 1 + writer.commits
@@ -176,11 +176,11 @@ def test_a_backup_of_another_schema_revision_is_refused(store: Store, tmp_path: 
     old = Store(make_url(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
     try:
         old.upgrade("0004")
-        backup(old, tmp_path / "old.backup")
+        take_backup(old, tmp_path / "old.backup")
     finally:
         old.close()
     with pytest.raises(InputError) as caught:
-        restore(store, tmp_path / "old.backup")
+        restore_backup(store, tmp_path / "old.backup")
     assert "revision 0004" in caught.value.message
     assert f"revision {store.head_revision()}" in caught.value.message
     assert store.current_revision() is None  # nothing was done to the target
@@ -190,16 +190,16 @@ def test_a_database_with_data_is_kept_unless_replace(
     store: Store, other_store: Store, tmp_path: Path
 ) -> None:
     fill(store)
-    file = backup(store, tmp_path / "a.backup").path
+    file = take_backup(store, tmp_path / "a.backup").path
     fill(other_store)
     with other_store.session() as s, s.begin():
         add_activity(s, "0180", "Bara i målet")
     before = dump(other_store)
     with pytest.raises(InputError) as caught:
-        restore(other_store, file)
+        restore_backup(other_store, file)
     assert "--replace" in caught.value.message and "activity (2)" in caught.value.message
     assert dump(other_store) == before
-    restore(other_store, file, replace=True)
+    restore_backup(other_store, file, replace=True)
     assert dump(other_store) == dump(store)
 
 
@@ -207,7 +207,7 @@ def test_a_restore_that_fails_midway_changes_nothing(
     store: Store, other_store: Store, tmp_path: Path
 ) -> None:
     fill(store)
-    file = backup(store, tmp_path / "a.backup").path
+    file = take_backup(store, tmp_path / "a.backup").path
     # A value of a unit that does not exist: the insert of kolada_value fails, late in the run.
     with closing(sqlite3.connect(file)) as db, db:
         db.execute(
@@ -218,7 +218,7 @@ def test_a_restore_that_fails_midway_changes_nothing(
         add_activity(s, "0180", "Bara i målet")
     before = dump(other_store)
     with pytest.raises(StoreError) as caught:
-        restore(other_store, file, replace=True)
+        restore_backup(other_store, file, replace=True)
     assert "nothing was changed" in caught.value.message
     assert "kolada_value" in caught.value.message
     assert dump(other_store) == before
@@ -231,7 +231,7 @@ def test_a_stopped_backup_leaves_no_file(store: Store, tmp_path: Path) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        backup(store, tmp_path / "stopped.backup", stop)
+        take_backup(store, tmp_path / "stopped.backup", stop)
     assert list(tmp_path.glob("stopped.backup*")) == []
 
 
@@ -255,7 +255,7 @@ def test_bad_backup_files_are_named(
     elif content == "truncated":
         source = Store(make_url(f"sqlite:///{tmp_path / 'src.sqlite3'}"))
         fill(source)
-        backup(source, tmp_path / "whole.backup")
+        take_backup(source, tmp_path / "whole.backup")
         source.close()
         data = (tmp_path / "whole.backup").read_bytes()
         file.write_bytes(data[: len(data) // 2])
@@ -264,7 +264,7 @@ def test_bad_backup_files_are_named(
     target = Store(sqlite_url)
     try:
         with pytest.raises(InputError) as caught:
-            restore(target, file)
+            restore_backup(target, file)
     finally:
         target.close()
     assert message in caught.value.message

@@ -13,7 +13,17 @@ from collections.abc import Sequence
 import click
 import typer
 
-from glokal.cli import activities, agenda, analysis, classify, kolada, opensdg, reference, users
+from glokal.cli import (
+    activities,
+    agenda,
+    analysis,
+    backup,
+    classify,
+    kolada,
+    opensdg,
+    reference,
+    users,
+)
 from glokal.cli.base import EXIT_INTERRUPTED, EXIT_USER_ERROR, app, stderr
 from glokal.errors import GlokalError
 
@@ -21,6 +31,7 @@ _COMMANDS = (
     activities,
     agenda,
     analysis,
+    backup,
     classify,
     kolada,
     opensdg,

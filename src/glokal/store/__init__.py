@@ -3,7 +3,12 @@
 The only package that speaks SQL. Callers own their transactions.
 """
 
-from glokal.store.backup import BackupSummary, backup, read_backup_revision, restore
+from glokal.store.backup import (
+    BackupSummary,
+    read_backup_revision,
+    restore_backup,
+    take_backup,
+)
 from glokal.store.database import DATABASE_SETTING, Store
 from glokal.store.queries import (
     list_goals,
@@ -22,7 +27,6 @@ __all__ = [
     "ReferenceCounts",
     "Store",
     "TableCounts",
-    "backup",
     "list_goals",
     "list_indicators",
     "list_kommungrupper",
@@ -31,6 +35,7 @@ __all__ = [
     "list_targets",
     "load_reference",
     "read_backup_revision",
-    "restore",
+    "restore_backup",
     "row_counts",
+    "take_backup",
 ]

@@ -35,11 +35,13 @@ from glokal.store.models import Base
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUP_PAGES_PER_STEP = 4096  # SQLite pages copied between two progress reports
 ROWS_PER_BATCH = 5000
-# What `glokal init` loads from the bundled package data; a database holding only these
-# holds no data of its own.
+# What `glokal init` loads from the bundled package data.
 REFERENCE_TABLES = frozenset(
     {"goal", "target", "indicator", "mdg", "county", "kommungrupp", "place"}
 )
+# A database holding only these (the reference data and the programme definitions `glokal
+# init` installs) holds no data of its own: a restore replaces it without --replace.
+INIT_TABLES = REFERENCE_TABLES | {"programme", "programme_step", "programme_target"}
 
 # progress(step, done, total): step is a table name (or "pages" for SQLite's page copy).
 Progress = Callable[[str, int, int], None]
@@ -83,6 +85,10 @@ def _written_whole(path: Path) -> Iterator[Path]:
     try:
         if path.is_dir():
             raise InputError("this is a directory; give a file name", where=str(path))
+        if not path.parent.is_dir():
+            raise InputError(
+                f"cannot write the backup: there is no directory {path.parent}", where=str(path)
+            )
         _remove_sqlite_file(partial)
         yield partial
         partial.replace(path)
@@ -103,7 +109,7 @@ def _counts(connection: Connection) -> dict[str, int]:
 # -- backup ------------------------------------------------------------------------------------
 
 
-def backup(store: Store, path: Path, progress: Progress | None = None) -> BackupSummary:
+def take_backup(store: Store, path: Path, progress: Progress | None = None) -> BackupSummary:
     """Write a consistent snapshot of ``store`` to ``path`` (an SQLite file)."""
     report = progress or _no_progress
     revision = store.current_revision()
@@ -286,7 +292,7 @@ def read_backup_revision(path: Path) -> str:
     return revision
 
 
-def restore(
+def restore_backup(
     store: Store, path: Path, *, replace: bool = False, progress: Progress | None = None
 ) -> BackupSummary:
     """Replace what ``store`` holds by the backup at ``path``, in one transaction."""
@@ -352,9 +358,7 @@ def _check_empty(store: Store, target: Connection, replace: bool) -> None:
     if replace:
         return
     held = {
-        name: count
-        for name, count in _counts(target).items()
-        if count and name not in REFERENCE_TABLES
+        name: count for name, count in _counts(target).items() if count and name not in INIT_TABLES
     }
     if held:
         listed = ", ".join(f"{name} ({count})" for name, count in sorted(held.items()))
@@ -382,10 +386,11 @@ def _reset_sequences(target: Connection) -> None:
 
 
 __all__ = [
+    "INIT_TABLES",
     "REFERENCE_TABLES",
     "BackupSummary",
-    "backup",
     "read_backup_revision",
-    "restore",
+    "restore_backup",
     "tables",
+    "take_backup",
 ]
