@@ -104,4 +104,5 @@ SAME_IN_SWEDISH = {
     "IOP",
     "policy",
     "Trend",
+    "Agenda 2030",
 }

@@ -21,6 +21,7 @@ from glokal.cli import (
     classify,
     kolada,
     opensdg,
+    publish,
     reference,
     users,
 )
@@ -35,6 +36,7 @@ _COMMANDS = (
     classify,
     kolada,
     opensdg,
+    publish,
     reference,
     users,
 )  # imported for their commands, which register on app
