@@ -119,8 +119,9 @@ def main() -> int:
     print(f"load before: {load()}")
     site_s, pages, exported = bench_site(database, args.jobs)
     unit_pages = exported * 18
+    per_page = site_s / pages * 1000
     print(f"static export: {exported} units, {pages} pages in {site_s:.1f} s "
-          f"({site_s / pages * 1000:.1f} ms a page, {args.jobs} processes); load {load()}")  # fmt: skip
+          f"({per_page:.1f} ms a page, {args.jobs} processes); load {load()}")  # fmt: skip
     web_s, web_pages = bench_web(database, sample, args.jobs)
     print(f"web app: {web_pages} pages of {len(sample)} units in {web_s:.1f} s "
           f"({web_s / web_pages * 1000:.1f} ms a page); load {load()}")  # fmt: skip
@@ -132,8 +133,9 @@ def main() -> int:
         for unit in ("1781", "0017"):
             build, seconds, count = bench_report(database, unit, Path(directory))
             twenty = seconds / count * 20 if count > 0 else float("nan")
+            each = seconds / count
             print(f"report {unit}: {count} pages; contexts {build:.1f} s, PDF {seconds:.1f} s "
-                  f"({seconds / count:.2f} s a page; 20 pages ≈ {twenty:.1f} s); load {load()}")  # fmt: skip
+                  f"({each:.2f} s a page; 20 pages ≈ {twenty:.1f} s); load {load()}")  # fmt: skip
     return 0
 
 
