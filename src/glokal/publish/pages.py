@@ -21,6 +21,7 @@ from glokal.publish.charts import Chart, SeriesLine, line_chart
 from glokal.store import list_goals, list_kommungrupper, list_places, list_targets
 from glokal.store.activities import Activity, ActivityQuery, find_activities
 from glokal.store.agenda import LocalGoal, LocalIndicator, local_agenda
+from glokal.store.comments import approved_comments
 from glokal.store.public import (
     Change,
     GoalState,
@@ -301,6 +302,7 @@ def goal_page(session: Session, unit_id: str, number: int, lang: str) -> GoalPag
         status_sentence=status_sentence(unit, goal, status, lang), figures=views,
         local_goals=local, indicators=[i for i in agenda.indicators if i.goal in local_codes],
         activities=activities, priority=number in agenda.priority_goals,
+        comments=approved_comments(session, unit_id, number),
     )  # fmt: skip
 
 

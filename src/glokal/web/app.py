@@ -67,7 +67,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """Build the app around one Store (created from ``settings`` unless given)."""
     from importlib.resources import files
 
-    from glokal.web import api, downloads, public
+    from glokal.web import api, api_write, auth, comments, downloads, editor, public
 
     app = FastAPI(
         title="Glokal", version=__version__, docs_url="/api/docs", redoc_url=None,
@@ -106,6 +106,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(downloads.router)  # before public's /{unit}: /aktiviteter.csv
+    app.include_router(auth.router)
+    app.include_router(editor.router)
+    app.include_router(comments.router)
+    app.include_router(api_write.router)
     app.include_router(public.router)
+    auth.install(app)  # logins and CSRF tokens, inside LanguagePrefix
     app.add_middleware(LanguagePrefix)
     return app
