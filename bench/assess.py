@@ -492,8 +492,14 @@ OPTIONAL_KPI_FIELDS = ("worse", "worse_kommungrupp", "worse_similar")
 GOAL_FIELDS = ("status", "score", "kpis_total", "kpis_used", "coverage", "reason", "reference_year")
 
 
+# The largest difference between two floats that _same found equal (0.0: all bit for bit).
+largest_difference = [0.0]
+
+
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float):
+        if a != b and not (math.isnan(a) and math.isnan(b)) and abs(a - b) <= TOLERANCE:
+            largest_difference[0] = max(largest_difference[0], abs(a - b))
         return a == b or abs(a - b) <= TOLERANCE or (math.isnan(a) and math.isnan(b))
     return bool(a == b)
 
@@ -665,7 +671,8 @@ def main() -> int:
         print(f"read check: the {frames.values.height:,} values read are the driver's, bit for bit")
         print(
             f"cross-check: glokal and the peer agree on {checked[0]:,} unit × KPI results, "
-            f"{checked[1]:,} unit × goal statuses and {checked[2]:,} contributions"
+            f"{checked[1]:,} unit × goal statuses and {checked[2]:,} contributions "
+            f"(largest difference between floats: {largest_difference[0]:.1e})"
         )
     print(f"\n(benchmark took {time.perf_counter() - started:.0f} s)")
     return 1 if mismatches else 0
