@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck bench clean
+.PHONY: run test check lint typecheck bench example clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(VENV)/.installed
 	PYTHONPATH=. $(BIN)/python bench/bench_reference.py
 	PYTHONPATH=. $(BIN)/python bench/kolada_sync.py
 	PYTHONPATH=. $(BIN)/python bench/classify.py
+
+# An example report and static site from the Kolada replay data, into ./example/ (not committed).
+example: $(VENV)/.installed
+	PYTHONPATH=. $(BIN)/python bench/example_report.py example
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

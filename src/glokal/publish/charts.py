@@ -58,8 +58,10 @@ def line_chart_spec(title: str, lines: Sequence[SeriesLine]) -> dict[str, Any]:
         "mark": {"type": "line", "point": max(len(line.points) for line in lines) <= 12,
                  "strokeWidth": 2},
         "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": None,
-                  "axis": {"labelAngle": 0, "labelOverlap": "greedy"}},
+            # Years on a numeric axis: a few round years as labels, never overlapping.
+            "x": {"field": "year", "type": "quantitative", "title": None,
+                  "scale": {"zero": False, "nice": False},
+                  "axis": {"format": "d", "tickMinStep": 1, "labelAngle": 0, "tickCount": 6}},
             "y": {"field": "value", "type": "quantitative", "title": None,
                   "scale": {"zero": False}},
             "color": {"field": "series", "type": "nominal", "title": None,
