@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -140,7 +141,7 @@ def _write_xlsx(out: IO[bytes], sections: Sequence[Section], progress: RowProgre
     book.properties.creator = "Glokal"
     count = 0
     for section in sections:
-        sheet = book.create_sheet(section.title[:31])
+        sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", " ", section.title)[:31])
         sheet.freeze_panes = "A2"
 
         def cell(value: Cell, sheet: Any = sheet) -> Any:
