@@ -37,6 +37,7 @@ DOCUMENTED = (
     "docs/classifier.md",
     "docs/register.md",
     "docs/opensdg.md",
+    "docs/backup.md",
 )
 
 FENCE = re.compile(r"^\s*(```|~~~)")
