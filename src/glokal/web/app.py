@@ -25,6 +25,7 @@ from glokal.errors import (
 from glokal.i18n import translator
 from glokal.settings import Settings
 from glokal.store import Store
+from glokal.web.pagecache import PageCache
 from glokal.web.render import make_environment, request_language
 
 
@@ -111,6 +112,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(comments.router)
     app.include_router(api_write.router)
     app.include_router(public.router)
+    # Rendered public pages from memory while the data is unchanged; inside auth: it needs to
+    # know who is anonymous.
+    app.add_middleware(PageCache, store=app.state.store)
     auth.install(app)  # logins and CSRF tokens, inside LanguagePrefix
     app.add_middleware(LanguagePrefix)
     return app
