@@ -20,6 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/glokal init
 	$(BIN)/glokal sync kolada --if-empty --offline-ok
+	$(BIN)/glokal assess --if-missing
 	$(BIN)/glokal serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed

@@ -194,3 +194,21 @@ def test_bad_target_files(
     assert code == 2 and out == "" and expected in err and err.count("\n") == 1
     code, _out, err = run(capsys, "assess", "--method", "opensdg", "--targets", "/nonexistent")
     assert code == 2 and "cannot read the file" in err
+
+
+def test_if_missing_assesses_once_as_make_run_does(
+    synced_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import shutil
+
+    shutil.copyfile(synced_dir / "glokal.sqlite3", tmp_path / "glokal.sqlite3")
+    monkeypatch.setenv("GLOKAL_DATA_DIR", str(tmp_path))
+    code, out, err = run(capsys, "assess", "--if-missing")
+    assert (code, out) == (0, "") and "5304 goal statuses suggested (default)" in err
+    assert stored(GoalSuggestionRow, "default") == 312 * 17
+    assert run(capsys, "assess", "--if-missing") == (0, "", "")  # already there: nothing to do
+    monkeypatch.setenv("GLOKAL_DATA_DIR", str(tmp_path / "empty"))
+    assert run(capsys, "assess", "--if-missing") == (0, "", "")  # no key figures: nothing

@@ -29,6 +29,7 @@ from glokal.cli.base import (
     parse_year,
     reading,
     ready_store,
+    stderr,
     stdout,
     user_name,
 )
@@ -50,8 +51,10 @@ from glokal.store.assessments import (
     current_assessments,
     record_assessment,
     stored_suggestion,
+    suggestion_count,
     unit_name,
 )
+from glokal.store.kolada import count_values
 
 # -- assess: suggested goal statuses (begin) -------------------------------------------------
 
@@ -80,9 +83,25 @@ def assess(
     ] = None,
     output: FormatOption = OutputFormat.table,
     lang: LangOption = None,
+    if_missing: Annotated[
+        bool,
+        typer.Option(
+            "--if-missing",
+            help="Only if no suggestions of this method are stored yet (and there are key "
+            "figures); then print one line, not the table (`make run` uses it).",
+        ),
+    ] = False,
 ) -> None:
     """Suggest a status per goal from the stored key figures, store it and explain it."""
     settings = current_settings()
+    if if_missing:
+        with ready_store(settings) as store, store.session() as session, session.begin():
+            if suggestion_count(session, method.value) or not count_values(session):
+                return
+            computed = _suggest_into_store(store, session, method.value, None, None)
+        stored = 0 if computed is None else computed[0].height
+        stderr.print(f"glokal assess: {stored} goal statuses suggested ({method.value})")
+        return
     if targets is not None and method is not Method.opensdg:
         raise InputError("target values are used by --method opensdg only", where="--targets")
     target_values = (

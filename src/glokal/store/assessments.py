@@ -186,6 +186,16 @@ def assessment_history(
     return [_assessment(row) for row in rows]
 
 
+def suggestion_count(session: Session, method: str = DEFAULT_METHOD) -> int:
+    """How many goal suggestions of ``method`` are stored."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(GoalSuggestionRow)
+        .where(GoalSuggestionRow.method == method)
+    )
+    return int(count or 0)
+
+
 def stored_suggestion(
     session: Session, unit: str, goal: int, method: str = DEFAULT_METHOD
 ) -> StoredSuggestion | None:
@@ -210,5 +220,6 @@ __all__ = [
     "published_assessments",
     "record_assessment",
     "stored_suggestion",
+    "suggestion_count",
     "unit_name",
 ]
