@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, create_engine, func, select, text
+from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -184,74 +184,99 @@ def _backup_postgresql(store: Store, revision: str, partial: Path, report: Progr
     target = Store(make_url(f"sqlite:///{partial}"))
     try:
         target.upgrade(revision)
-        with (
-            store.errors(),
-            store.engine.connect() as source,
-            target.engine.connect() as sink,
-        ):
-            source = source.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True
-            )
-            with source.begin(), sink.begin():
-                # The first query fixes the snapshot every later one reads.
-                source.execute(text("SET LOCAL TIME ZONE 'UTC'"))
-                totals = _counts(source)
-                for table in tables():
-                    _copy_table(source, sink, table, totals[table.name], report)
     finally:
         target.close()
+    with (
+        store.errors(),
+        store.engine.connect() as source,
+        closing(sqlite3.connect(partial, isolation_level=None)) as sink,
+    ):
+        source = source.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+        # A copy of one consistent snapshot: the constraints held in PostgreSQL already.
+        sink.execute("PRAGMA foreign_keys=OFF")
+        sink.execute("PRAGMA journal_mode=OFF")  # FILE.partial: the rename is the commit
+        sink.execute("PRAGMA synchronous=OFF")
+        with source.begin():
+            # The first query fixes the snapshot every later one reads.
+            source.execute(text("SET LOCAL TIME ZONE 'UTC'"))
+            totals = _counts(source)
+            sink.execute("BEGIN")
+            for table in tables():
+                _copy_to_sqlite(source, sink, table, totals[table.name], report)
+            sink.execute("COMMIT")
 
 
-def _rows(source: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
-    query = select(table).order_by(*table.primary_key.columns)
-    result = source.execution_options(yield_per=ROWS_PER_BATCH).execute(query)
-    for partition in result.mappings().partitions():
-        yield [dict(row) for row in partition]
+def _as_sqlite_stores(table: Table) -> str:
+    """A PostgreSQL select list giving each column as SQLAlchemy stores it in SQLite."""
+    parts = []
+    for column in table.columns:
+        name = f'"{column.name}"'
+        if isinstance(column.type, DateTime):
+            parts.append(f"to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')")
+        elif isinstance(column.type, Date):
+            parts.append(f"to_char({name}, 'YYYY-MM-DD')")
+        elif isinstance(column.type, JSON):
+            parts.append(f"{name}::text")
+        elif isinstance(column.type, Boolean):
+            parts.append(f"{name}::int")
+        else:
+            parts.append(name)
+    return ", ".join(parts)
 
 
-def _copy_table(
-    source: Connection, sink: Connection, table: Table, total: int, report: Progress
-) -> int:
-    done = 0
+def _column_list(table: Table) -> str:
+    return ", ".join(f'"{c.name}"' for c in table.columns)
+
+
+def _copy_to_sqlite(
+    source: Connection, sink: sqlite3.Connection, table: Table, total: int, report: Progress
+) -> None:
     report(table.name, 0, total)
-    batches: Iterator[list[dict[str, Any]]] = _rows(source, table)
-    if _self_references(table):
-        batches = iter([_referenced_first(table, [r for b in batches for r in b])])
-    for batch in batches:
-        if batch:
-            sink.execute(table.insert(), batch)
+    order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+    query = f'SELECT {_as_sqlite_stores(table)} FROM "{table.name}" ORDER BY {order}'
+    insert = (
+        f'INSERT INTO "{table.name}" ({_column_list(table)}) '
+        f"VALUES ({', '.join('?' for _ in table.columns)})"
+    )
+    result = source.execution_options(yield_per=ROWS_PER_BATCH).exec_driver_sql(query)
+    done = 0
+    for batch in result.partitions():
+        sink.executemany(insert, [tuple(row) for row in batch])
         done += len(batch)
         report(table.name, done, total)
-    return done
 
 
-def _self_references(table: Table) -> list[tuple[str, str]]:
-    """(column, referred column) of the foreign keys from ``table`` to itself."""
-    return [
-        (fk.parent.name, fk.column.name) for fk in table.foreign_keys if fk.column.table is table
-    ]
-
-
-def _referenced_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows ordered so that a row another row of the table refers to comes before it."""
-    links = _self_references(table)
-    placed: dict[str, set[Any]] = {referred: set() for _, referred in links}
-    ordered: list[dict[str, Any]] = []
-    waiting = rows
-    while waiting:
-        later = []
-        for row in waiting:
-            if all(row[c] is None or row[c] in placed[r] for c, r in links):
-                ordered.append(row)
-                for referred in placed:
-                    placed[referred].add(row[referred])
-            else:
-                later.append(row)
-        if len(later) == len(waiting):  # a dangling reference: the insert will name it
-            ordered.extend(later)
-            break
-        waiting = later
-    return ordered
+def _copy_from_backup(
+    backup: sqlite3.Connection, target: Connection, table: Table, total: int, report: Progress
+) -> None:
+    """Copy a table's rows as the backup stores them into the target database."""
+    report(table.name, 0, total)
+    columns = _column_list(table)
+    raw = target.connection.driver_connection
+    if target.dialect.name == "sqlite":
+        # One statement (SQLite checks foreign keys at its end): rows referring to later rows
+        # of the same table are fine.
+        assert raw is not None
+        raw.execute(
+            f'INSERT INTO main."{table.name}" ({columns}) '
+            f'SELECT {columns} FROM backup."{table.name}"'
+        )
+        report(table.name, total, total)
+        return
+    # PostgreSQL: one COPY per table (foreign keys are checked at the end of the statement);
+    # the values go as text, parsed by the server: dates, UTC times, JSON, 0/1 for booleans.
+    assert raw is not None
+    rows = backup.execute(f'SELECT {columns} FROM "{table.name}"')
+    done = 0
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+            done += 1
+            if done % ROWS_PER_BATCH == 0:
+                report(table.name, done, total)
+    report(table.name, done, total)
 
 
 # -- restore -----------------------------------------------------------------------------------
@@ -315,43 +340,51 @@ def restore_backup(
             where=store.setting,
         )
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    source_engine = create_engine(
-        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
-    )
+    driver_errors = (DBAPIError, sqlite3.Error, store.engine.dialect.loaded_dbapi.Error)
     step = "the backup"
     try:
         with (
-            source_engine.connect() as source,
-            source.begin(),
+            closing(sqlite3.connect(uri, uri=True)) as source,
             store.engine.connect() as target,
-            target.begin(),
         ):
-            if not store.is_sqlite:
-                target.execute(text("SET LOCAL TIME ZONE 'UTC'"))
-            _check_empty(store, target, replace)
-            totals = _counts(source)
-            for table in reversed(tables()):
-                step = f"deleting {table.name}"
-                target.execute(table.delete())
-            for table in tables():
-                step = f"table {table.name}"
-                _copy_table(source, target, table, totals[table.name], report)
-            if not store.is_sqlite:
-                step = "the sequences"
-                _reset_sequences(target)
-    except DBAPIError as exc:
+            raw: Any = target.connection.driver_connection
+            if store.is_sqlite:
+                raw.execute("ATTACH DATABASE ? AS backup", (str(path.resolve()),))
+            try:
+                with target.begin():
+                    if store.is_sqlite:
+                        raw.execute("BEGIN IMMEDIATE")  # the write lock, before anything is read
+                    else:
+                        target.execute(text("SET LOCAL TIME ZONE 'UTC'"))
+                    _check_empty(store, target, replace)
+                    totals = {
+                        t.name: source.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0]
+                        for t in tables()
+                    }
+                    for table in reversed(tables()):
+                        step = f"deleting {table.name}"
+                        target.execute(table.delete())
+                    for table in tables():
+                        step = f"table {table.name}"
+                        _copy_from_backup(source, target, table, totals[table.name], report)
+                    if not store.is_sqlite:
+                        step = "the sequences"
+                        _reset_sequences(target)
+            finally:
+                if store.is_sqlite:
+                    raw.execute("DETACH DATABASE backup")
+    except driver_errors as exc:
         raise StoreError(
             f"the restore failed at {step}, nothing was changed: {_first_line(exc)}",
             where=str(path),
         ) from None
-    finally:
-        source_engine.dispose()
     return BackupSummary(path=path, revision=revision, rows=totals)
 
 
-def _first_line(exc: DBAPIError) -> str:
-    message = str(exc.orig).strip() if exc.orig is not None else str(exc)
-    return message.splitlines()[0] if message else type(exc.orig).__name__
+def _first_line(exc: Exception) -> str:
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    message = str(original).strip()
+    return message.splitlines()[0] if message else type(original).__name__
 
 
 def _check_empty(store: Store, target: Connection, replace: bool) -> None:
