@@ -330,6 +330,8 @@ def restore_backup(
             f"revision {head}; restore it with the Glokal version that wrote it",
             where=str(path),
         )
+    if store.is_sqlite:
+        store._create_sqlite_directory()  # the default database's directory, on first use
     current = store.current_revision()
     if current is None:
         store.upgrade()  # an empty database gets the (empty) schema first
