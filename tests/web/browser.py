@@ -17,11 +17,13 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import BrowserContext, Page
 
 from glokal.cli import main
 from tests.conftest import KOLADA_DATA, clean_environ
@@ -46,6 +48,13 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
 PAYLOADS = (SCRIPT, ATTRIBUTE)
+
+# The editor's users (`glokal user add`), one per role: email → (role, units).
+PASSWORD = "korrekt häst batteri"
+ADMIN = "admin@glokal.test"
+EDITOR = "redaktor@kristinehamn.test"
+REVIEWER = "granskare@glokal.test"
+USERS = {ADMIN: ("admin", ()), EDITOR: ("editor", ("1781",)), REVIEWER: ("reviewer", ())}
 
 
 def escaped(text: str) -> str:
@@ -137,6 +146,43 @@ class Site:
     chart_goal: int = 13  # 1781's goal with a decided status and several charts
 
 
+@dataclass
+class Tab:
+    """A page in a browser context, with the dialogs, page errors and requests it saw."""
+
+    page: Page
+    base: str
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open_in(cls, context: BrowserContext, base: str) -> Tab:
+        page = context.new_page()
+        tab = cls(page=page, base=base)
+
+        def on_dialog(dialog: Any) -> None:
+            tab.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.on("pageerror", lambda error: tab.errors.append(str(error)))
+        page.on("request", lambda request: tab.requests.append(request.url))
+        # Nothing leaves the machine: any request off the test server is refused.
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith(base) else route.abort()
+            ),
+        )
+        return tab
+
+    def open(self, path: str) -> int:
+        response = self.page.goto(self.base + path)
+        assert response is not None
+        return response.status
+
+
 def seed(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Units from `glokal init`, activities imported, a local agenda, Kolada values synced from
     the replay server and assessed, and decided assessments: all through the CLI."""
@@ -163,3 +209,7 @@ def seed(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "--text", "Utsläppen minskar, men inte tillräckligt snabbt.",
         "--assessor", "Hållbarhetsgruppen", "--cutoff", "2026-01-31",
         "--justification", "Takten räcker inte till målet 2030.", "--by", "test")  # fmt: skip
+    for email, (role, units) in USERS.items():
+        monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+        cli("user", "add", email, "--role", role, *[f"--unit={u}" for u in units],
+            "--password-stdin")  # fmt: skip
