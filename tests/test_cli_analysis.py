@@ -202,9 +202,15 @@ def test_if_missing_assesses_once_as_make_run_does(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import shutil
+    import sqlite3
 
-    shutil.copyfile(synced_dir / "glokal.sqlite3", tmp_path / "glokal.sqlite3")
+    # SQLite's backup, not a file copy: the other tests' writes may still be in the WAL file.
+    with (
+        sqlite3.connect(synced_dir / "glokal.sqlite3") as source,
+        sqlite3.connect(tmp_path / "glokal.sqlite3") as copy,
+    ):
+        source.backup(copy)
+        copy.execute("DELETE FROM goal_suggestion")  # as before any `glokal assess` ran
     monkeypatch.setenv("GLOKAL_DATA_DIR", str(tmp_path))
     code, out, err = run(capsys, "assess", "--if-missing")
     assert (code, out) == (0, "") and "5304 goal statuses suggested (default)" in err
