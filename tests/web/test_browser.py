@@ -189,6 +189,8 @@ def tab_through(page: Page, limit: int = 400) -> list[dict[str, Any]]:
         focused = page.evaluate(FOCUS_JS)
         if focused is None or (seen and focused["key"] == seen[0]["key"]):
             break
+        if seen and focused["key"] == seen[-1]["key"]:
+            continue  # a date field's year, month and day are Tab stops of one control
         seen.append(focused)
     return seen
 
