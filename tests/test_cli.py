@@ -282,3 +282,16 @@ def test_no_arguments_prints_help_without_an_error_line(
 ) -> None:
     _code, out, err = run(capsys)
     assert "Usage" in out + err and "glokal: error" not in err
+
+
+def test_coroutines_run_beside_a_running_event_loop() -> None:
+    """A sync from a notebook, or beside Playwright's loop: no 'asyncio.run() cannot be called'."""
+    import asyncio
+
+    from glokal.cli.base import run_coroutine
+
+    async def inside_a_loop() -> int:
+        return run_coroutine(asyncio.sleep(0, result=7))
+
+    assert run_coroutine(asyncio.sleep(0, result=6)) == 6
+    assert asyncio.run(inside_a_loop()) == 7

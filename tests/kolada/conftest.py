@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
 
+from glokal.cli.base import run_coroutine
 from glokal.kolada import KoladaClient, RetryPolicy, SyncOptions, SyncReport, sync_kolada
 from glokal.store import Store
 from glokal.store.kolada import iter_values
@@ -44,7 +44,7 @@ def run_sync(
         async with KoladaClient(base_url, **settings) as client:  # type: ignore[arg-type]
             return await sync_kolada(store, client, options or SyncOptions(years=YEARS))
 
-    return asyncio.run(go())
+    return run_coroutine(go())
 
 
 def stored_values(store: Store) -> set[tuple[str, str, int, str, float | None]]:

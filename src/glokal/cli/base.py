@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -40,6 +42,8 @@ app = typer.Typer(
 )
 # Shared command groups: each area adds its subcommands (`glokal export opensdg`, `glokal
 # export site`, `glokal import opensdg`, ...) from its own module.
+T = TypeVar("T")
+
 export_app = typer.Typer(help="Write data out of the store to files.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 import_app = typer.Typer(help="Read data from files into the store.", no_args_is_help=True)
@@ -169,3 +173,15 @@ def initialise(store: Store) -> ReferenceCounts:
     with store.errors(), store.session() as session, session.begin():
         install_builtin_programmes(session)
     return counts
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end: in this thread, or, when this thread already runs an event
+    loop (Glokal called from a notebook, or beside Playwright's loop in the tests), in a thread
+    of its own, since asyncio.run refuses a thread whose loop is running."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from glokal.cli.base import (
     parse_year,
     reading,
     ready_store,
+    run_coroutine,
     show_listing,
     stderr,
     stdout,
@@ -162,7 +162,7 @@ def sync_kolada_command(
                 if count_values(session):
                     stdout.print("Kolada: the store already has values; nothing to do.")
                     return
-        report = asyncio.run(_run_sync(store, url, options, concurrency, rate, offline_ok))
+        report = run_coroutine(_run_sync(store, url, options, concurrency, rate, offline_ok))
     if report is None:
         return
     gettext = translator(settings.language)
