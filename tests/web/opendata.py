@@ -4,6 +4,7 @@ them a draft), published and draft decisions, and a programme with members."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -59,7 +60,10 @@ def build_store(directory: Path, kpi_count: int = 8) -> Store:
     server = ReplayServer(ReplayDataset(KOLADA_DATA, kpi_count=kpi_count))
     url = server.start()
     try:
-        run_sync(store, url)
+        # In a thread of its own: a browser test (Playwright's sync API) may have left an event
+        # loop running in this one, and the sync calls asyncio.run.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(run_sync, store, url).result()
     finally:
         server.stop()
     assess(store)
