@@ -92,6 +92,7 @@ def goals(request: Request, session: SessionDep, paging: PagingDep) -> Any:
     responses=ERRORS,
 )
 def goal(number: str, session: SessionDep) -> m.GoalOut:
+    """A goal by its number (1–17); 404 for any other."""
     return _goal_out(Catalogue.read(session).goal(goal_number(number)))
 
 
@@ -155,6 +156,7 @@ def _target_out(t: Any) -> m.TargetOut:
     responses=ERRORS,
 )
 def target(target: str, session: SessionDep) -> m.TargetOut:
+    """A target by its id ("5.5", "1.a")."""
     try:
         wanted = parse_target_id(target, where="target")
     except InputError as exc:
@@ -207,6 +209,7 @@ def units(
     responses=ERRORS,
 )
 def unit(unit: str, session: SessionDep) -> m.UnitOut:
+    """A unit by its 4-character id, with its county and kommungrupp."""
     catalogue = Catalogue.read(session)
     return _unit_out(catalogue, catalogue.unit(unit_id(unit)))
 
@@ -269,6 +272,7 @@ def _kpi_out(k: Any) -> m.KpiOut:
     "/kpis/{kpi}", response_model=m.KpiOut, tags=["reference"], summary="One KPI", responses=ERRORS
 )
 def kpi(kpi: str, session: SessionDep) -> m.KpiOut:
+    """A Kolada KPI of the store by its id, with its goals and polarity."""
     for k in list_kpis(session):
         if k.id == kpi:
             return _kpi_out(k)

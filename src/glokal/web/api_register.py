@@ -141,6 +141,7 @@ def activities(
     responses=ERRORS,
 )
 def activity(activity_id: str, session: SessionDep) -> m.ActivityOut:
+    """A published activity by its id; a draft is 404, as if it did not exist."""
     if not (activity_id.isascii() and activity_id.isdigit() and len(activity_id) < 12):
         raise NotFound(f"there is no activity {activity_id!r}", where="activity")
     found = get_activity(session, int(activity_id))
@@ -197,4 +198,5 @@ def programmes(request: Request, session: SessionDep, paging: PagingDep) -> Any:
     responses=ERRORS,
 )
 def programme(programme_id: str, session: SessionDep) -> m.ProgrammeOut:
+    """A programme with its members, steps, events and the progress of its targets."""
     return _programme_out(session, Catalogue.read(session), programme_id)
