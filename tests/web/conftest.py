@@ -1,6 +1,6 @@
-"""Fixtures of the browser tests (tests/web/test_browser*.py): one Chromium and one real
-`glokal serve` over a seeded store per test process; those tests share one xdist worker (the
-`browser` group), so both are set up once."""
+"""Fixtures of the browser tests (tests/web/test_browser*.py): one real `glokal serve` over a
+seeded store per test process (those tests share one xdist worker, the `browser` group, so it is
+set up once) and one Chromium per module."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def site(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Si
         yield Site(base=base, data_dir=data_dir)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API runs an asyncio loop while it is open,
+# and later tests in the same process (asyncio.run in schemathesis, say) must not find it.
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
