@@ -75,3 +75,12 @@ def test_json_twin_of_the_start_page(server: str) -> None:
     assert len(page["goals"]) == 17 and page["goals"][0]["short_sv"] == "Ingen fattigdom"
     assert len(page["kommuner"]) == 290 and len(page["regions"]) == 21
     assert page["riket"]["id"] == "0000"
+
+
+def test_security_headers(server: str) -> None:
+    page = httpx.get(f"{server}/")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["x-frame-options"] == "DENY"
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert httpx.get(f"{server}/index.json").headers["x-content-type-options"] == "nosniff"
