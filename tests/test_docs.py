@@ -36,6 +36,7 @@ DOCUMENTED = (
     "docs/status-method.md",
     "docs/classifier.md",
     "docs/register.md",
+    "docs/web.md",
     "docs/opensdg.md",
     "docs/backup.md",
 )
