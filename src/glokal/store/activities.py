@@ -191,6 +191,16 @@ def _write_children(session: Session, activity_id: int, activity: Activity) -> N
             session.execute(insert(table), rows)
 
 
+# What an activity owns besides its row: written whole with it, and deleted with it.
+_CHILD_TABLES = (ActivityGoalRow, ActivityTargetRow, ActivityPartnerRow, ActivityFundingRow,
+                 IcldReportRow)  # fmt: skip
+
+
+def _delete_children(session: Session, activity_id: int) -> None:
+    for table in _CHILD_TABLES:
+        session.execute(delete(table).where(table.activity_id == activity_id))
+
+
 def add_activities(
     session: Session, activities: Sequence[Activity], *, by: str, now: datetime
 ) -> list[int]:
@@ -214,17 +224,13 @@ def replace_activity(
         .where(ActivityRow.id == activity_id)
         .values(_row_values(activity) | {"updated_at": now})
     )
-    for table in (ActivityGoalRow, ActivityTargetRow, ActivityPartnerRow, ActivityFundingRow,
-                  IcldReportRow):  # fmt: skip
-        session.execute(delete(table).where(table.activity_id == activity_id))
+    _delete_children(session, activity_id)
     _write_children(session, activity_id, activity)
 
 
 def delete_activity(session: Session, activity_id: int) -> None:
     _check_exists(session, activity_id)
-    for table in (ActivityGoalRow, ActivityTargetRow, ActivityPartnerRow, ActivityFundingRow,
-                  IcldReportRow):  # fmt: skip
-        session.execute(delete(table).where(table.activity_id == activity_id))
+    _delete_children(session, activity_id)
     session.execute(delete(ActivityRow).where(ActivityRow.id == activity_id))
 
 
