@@ -285,7 +285,7 @@ def goal_page(session: Session, unit_id: str, number: int, lang: str) -> GoalPag
                 if figure.position else "",
                 position_kommungrupp_label=gettext(POSITION_LABELS[figure.position_kommungrupp])
                 if figure.position_kommungrupp else "",
-                chart=line_chart(figure.title, lines),
+                chart=line_chart(figure.title, lines, lang),
             )
         )  # fmt: skip
     targets = list_targets(session, number)

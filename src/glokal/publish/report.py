@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from glokal import __version__
 from glokal.framework import STATUS_STYLES, GoalStatus
 from glokal.i18n import translator
-from glokal.publish.charts import render_svg
+from glokal.publish.charts import StatusSquare, status_strip_svg
 from glokal.publish.format import ink, number
 from glokal.publish.pages import STATUS_SYMBOLS, GoalPage, goal_page, unit_page
 from glokal.store.activities import Activity, ActivityQuery, find_activities
@@ -53,33 +52,12 @@ class Report:
     made_on: date
 
 
-def _summary_spec(chapters: list[GoalPage], lang: str) -> dict[str, Any]:
+def _summary_chart(chapters: list[GoalPage], lang: str) -> str:
     """The 17 goals as squares in their status colour, with the status symbol on each."""
     gettext = translator(lang)
-    order = [s.value for s in GoalStatus]
-    values = [
-        {"goal": str(c.goal.number), "status": c.status.label, "symbol": c.status.symbol,
-         "rank": order.index(c.status.status)}
-        for c in chapters
-    ]  # fmt: skip
-    labels = [gettext(STATUS_STYLES[s].label) for s in GoalStatus]
-    colours = [STATUS_STYLES[s].colour for s in GoalStatus]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 600, "height": 60,
-        "data": {"values": values},
-        "encoding": {"x": {"field": "goal", "type": "ordinal", "sort": None, "title": None,
-                           "axis": {"labelAngle": 0, "orient": "top"}}},
-        "layer": [
-            {"mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 2},
-             "encoding": {"color": {"field": "status", "type": "nominal", "title": None,
-                                    "scale": {"domain": labels, "range": colours},
-                                    "legend": {"orient": "bottom", "direction": "horizontal"}}}},
-            {"mark": {"type": "text", "fontSize": 16, "color": "#000000"},
-             "encoding": {"text": {"field": "symbol"}}},
-        ],
-        "config": {"font": "sans-serif", "view": {"stroke": None}},
-    }  # fmt: skip
+    squares = [StatusSquare(c.goal.number, c.status.colour, c.status.symbol) for c in chapters]
+    legend = [(gettext(STATUS_STYLES[s].label), STATUS_STYLES[s].colour) for s in GoalStatus]
+    return status_strip_svg(squares, legend)
 
 
 def build_report(session: Session, unit: str, lang: str, year: int | None, today: date) -> Report:
@@ -103,7 +81,7 @@ def build_report(session: Session, unit: str, lang: str, year: int | None, today
     ]
     return Report(
         lang=lang, year=year or today.year, unit_name=overview.unit.name, unit_id=unit,
-        chapters=chapters, summary_chart=render_svg(_summary_spec(chapters, lang)),
+        chapters=chapters, summary_chart=_summary_chart(chapters, lang),
         partnerships=partnerships, programmes=memberships,
         data_cutoff=run.finished_at.date() if run is not None and run.finished_at else None,
         decision_cutoff=max(cutoffs) if cutoffs else None, made_on=today,
