@@ -66,6 +66,9 @@ class StatusView:
         )  # fmt: skip
 
 
+_CATALOGUE = "glokal.catalogue"
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """The reference data every page needs, read once per request."""
@@ -76,11 +79,18 @@ class Catalogue:
 
     @classmethod
     def read(cls, session: Session) -> Catalogue:
-        return cls(
+        """Read once per session: the reference data do not change while a request (or the
+        static export of a unit's pages) reads them, and each read built 700 objects."""
+        kept = session.info.get(_CATALOGUE)
+        if isinstance(kept, Catalogue):
+            return kept
+        catalogue = cls(
             goals={g.number: g for g in list_goals(session)},
             places={p.id: p for p in list_places(session)},
             kommungrupper={k.code: k for k in list_kommungrupper(session)},
         )
+        session.info[_CATALOGUE] = catalogue
+        return catalogue
 
     def unit(self, unit_id: str) -> Place:
         place = self.places.get(unit_id)

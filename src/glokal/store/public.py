@@ -190,18 +190,23 @@ def goal_states(
             )
         )
     }  # fmt: skip
-    suggested = select(GoalSuggestionRow).where(GoalSuggestionRow.method == DEFAULT_METHOD)
+    # The columns a state needs, not the rows: each row's details (its contributions, a JSON
+    # text) would be parsed for nothing, and a page of all units reads 5,000 of them.
+    suggested = select(
+        GoalSuggestionRow.unit, GoalSuggestionRow.goal, GoalSuggestionRow.status,
+        GoalSuggestionRow.kpis_used, GoalSuggestionRow.kpis_total,
+    ).where(GoalSuggestionRow.method == DEFAULT_METHOD)  # fmt: skip
     if goal is not None:
         suggested = suggested.where(GoalSuggestionRow.goal == goal)
     if unit is not None:
         suggested = suggested.where(GoalSuggestionRow.unit == unit)
     states = dict(decided)
-    for r in session.scalars(suggested):
-        states.setdefault(
-            (r.unit, r.goal),
-            GoalState(unit=r.unit, goal=r.goal, status=GoalStatus(r.status), decided=False,
-                      coverage=(r.kpis_used, r.kpis_total)),
-        )  # fmt: skip
+    for unit_id, number, status, used, total in session.execute(suggested):
+        if (unit_id, number) not in states:
+            states[unit_id, number] = GoalState(
+                unit=unit_id, goal=number, status=GoalStatus(status), decided=False,
+                coverage=(used, total),
+            )  # fmt: skip
     return [states[key] for key in sorted(states)]
 
 
