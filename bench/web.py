@@ -8,13 +8,12 @@ every unit (311 kommuner and regioner, and Riket), unit i on goal 1 + i mod 17, 
 and all 17 goals appear (``--all-goals``: every unit × every goal, 5,304 pages).
 
 1. glokal: ``uvicorn bench.web:app --factory --workers W`` on 127.0.0.1 (W = 2 by default, the
-   machine's cores), the app of `glokal serve` over the working copy. (A first render draws
-   the page's charts, which holds a worker for seconds on a loaded machine; uvicorn's default
-   5 s worker health check then kills it, so the benchmark allows 120 s.) Every page is fetched
-   once through it (untimed; its HTML is what nginx serves) and then, to warm every worker,
-   fetched again on fresh connections until a whole pass answers every page within 1 s (a
-   first render takes seconds: its charts) or 30 passes (a page left cold in one worker
-   stalls it for seconds in the timed run),
+   machine's cores), the app of `glokal serve` over the working copy (the worker health
+   check is allowed 120 s: on a loaded machine a worker once took seconds for a first render).
+   Every page is fetched once through it (untimed; its HTML is what nginx serves) and then, to
+   warm every worker's page cache, fetched again on fresh connections until a whole pass
+   answers every page within 1 s, or 30 passes (a page left cold in one worker would stall
+   it in the timed run),
    and wrk runs for a few seconds, untimed.
 2. nginx: /usr/sbin/nginx with its own configuration on another free 127.0.0.1 port, as a
    non-daemon child, W worker processes, the saved pages as files (sendfile, no compression:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,32 @@ def test_unreachable_postgres_is_a_clear_error() -> None:
     assert "secret" not in message
     assert caught.value.where == "GLOKAL_DATABASE_URL"
     assert "Connection refused" in message
+
+
+def test_commit_marker_changes_with_every_commit_of_any_connection(store: Store) -> None:
+    store.init()
+    if not store.is_sqlite:
+        assert store.commit_marker() is None  # PostgreSQL: callers ask the fuller query
+        return
+    first = store.commit_marker()
+    assert first is not None and store.commit_marker() == first  # nothing committed: the same
+    with store.session() as session, session.begin():
+        session.execute(update(PlaceRow).where(PlaceRow.id == "1781").values(name="Kristinehamn!"))
+    second = store.commit_marker()
+    assert second is not None and second != first
+    # A commit by another process (here a connection of its own) is seen at once too. (A
+    # statement that changes no value commits nothing, and the marker rightly stays.)
+    assert store.url.database is not None
+    other = sqlite3.connect(store.url.database)
+    with other:
+        other.execute("UPDATE place SET name = 'Kristinehamn' WHERE id = '1781'")
+    other.close()
+    assert store.commit_marker() not in (first, second)
+
+
+def test_commit_marker_is_none_where_sqlite_has_no_file() -> None:
+    store = Store(make_url("sqlite://"))
+    try:
+        assert store.commit_marker() is None
+    finally:
+        store.close()

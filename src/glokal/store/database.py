@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -61,6 +64,8 @@ class Store:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._marker_connection: sqlite3.Connection | None = None
+        self._marker_lock = threading.Lock()
 
     @property
     def display_url(self) -> str:
@@ -68,6 +73,8 @@ class Store:
         return self.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
+        with self._marker_lock:
+            self._close_marker()
         self.engine.dispose()
 
     # -- errors ----------------------------------------------------------------------------
@@ -99,6 +106,34 @@ class Store:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
 
     # -- connections -----------------------------------------------------------------------
+
+    def commit_marker(self) -> int | None:
+        """A number that changes whenever any other connection commits to the database, read
+        in microseconds: SQLite's ``PRAGMA data_version`` on a connection kept for it (it never
+        writes, so every change it sees is someone else's). None where there is no such marker
+        (PostgreSQL, an in-memory SQLite database) or it cannot be read: then ask
+        ``opendata.data_version``. Callers use it as a gate in front of that fuller query."""
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        if "mode=memory" in self.url.database or self.url.database.startswith("file:"):
+            return None  # in memory, or a URI the caller wrote: ask the fuller query
+        with self._marker_lock:
+            try:
+                if self._marker_connection is None:
+                    path = self.url.database
+                    self._marker_connection = sqlite3.connect(
+                        f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False
+                    )
+                row = self._marker_connection.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error:
+                self._close_marker()
+                return None
+        return int(row[0])
+
+    def _close_marker(self) -> None:
+        if self._marker_connection is not None:
+            self._marker_connection.close()
+            self._marker_connection = None
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
