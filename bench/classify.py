@@ -12,6 +12,12 @@ bundles multilingual-e5-small), that embedding model matched against the 169 tar
 its throughput on a sample always, its quality with `--e5-quality` (about 5 minutes).
 
     .venv/bin/python bench/classify.py [--calibrate] [--e5-quality]
+
+While the vocabulary is developed, `--half A` reports half A only (and the Swedish passages),
+never touching half B; `--errors N` adds half A's false positives and false negatives for goal
+N, with the terms that decided them:
+
+    .venv/bin/python bench/classify.py --half A [--errors 14]
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from glokal.framework import load_framework
-from glokal.mapping import Calibration, classify, default_classifier
+from glokal.mapping import Calibration, Classifier, classify, default_classifier
 
 REPO = Path(__file__).resolve().parents[1]
 SWEDISH = REPO / "bench" / "data" / "sv_municipal.jsonl"
@@ -174,14 +180,63 @@ def show(name: str, m: dict[str, Any]) -> None:
     )
 
 
+def development(rows: list[dict[str, Any]], errors: int | None) -> None:
+    """Half A only, for developing the vocabulary: its figures and, for one goal, its errors.
+
+    Half B's texts are not even classified here.
+    """
+    classifier = default_classifier()
+    calibration = classifier.calibration
+    rows_a = [r for r in rows if r["half"] == "A"]
+    evidence = [classifier.goal_evidence(r["text"]) for r in rows_a]
+    predicted = decide(evidence, calibration.threshold, calibration.ratio)
+    print(f"\nSDG Classification Benchmark, half A ({len(rows_a)} texts, development):")
+    result = metrics(rows_a, predicted)
+    show("glokal vocabulary", result)
+    print("  F1 per goal: " + " ".join(
+        f"{g}:{f:.2f}" for g, f in enumerate(result["f1_per_goal"], start=1)))  # fmt: skip
+    top1, n = swedish_top1()
+    print(f"\nSwedish municipal passages (bench/data, {n}): top-1 goal accuracy {top1:.1f}%")
+    if errors is None:
+        return
+    # Every goal's evidence shown, not only the chosen goals'.
+    everything = Classifier(
+        classifier.vocabulary, Calibration(1e-9, 0.0, calibration.target_threshold)
+    )
+    wrong = [(r, p) for r, p in zip(rows_a, predicted, strict=True)
+             if r["sdg"] == errors and bool(r["label"]) != (errors in p)]  # fmt: skip
+    print(f"\nHalf A, goal {errors}: {len(wrong)} errors")
+    for row, chosen in sorted(wrong, key=lambda rp: (bool(rp[0]["label"]), rp[0]["id"])):
+        kind = "false negative" if row["label"] else "false positive"
+        ranking = " ".join(
+            f"{g}:{v:.1f}"
+            for g, v in sorted(classifier.goal_evidence(row["text"]).items(), key=lambda gv: -gv[1])
+        )
+        [shown] = everything.classify([row["text"]])
+        terms = [f"{e.term}={e.found}({e.weight:g}×{e.count})" for e in shown.evidence
+                 if e.goal == errors]  # fmt: skip
+        print(f"\n[{kind}] {row['id']}  chosen {sorted(chosen)}  evidence {ranking}")
+        print(f"  goal {errors} terms: {', '.join(terms) or '-'}")
+        print("  " + " ".join(row["text"].split())[:700])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calibrate", action="store_true", help="write calibration.json")
     parser.add_argument("--e5-quality", action="store_true", help="also e5 on the benchmark")
+    parser.add_argument("--half", choices=["A"], help="development: report half A only")
+    parser.add_argument("--errors", type=int, metavar="GOAL", help="with --half A: goal's errors")
     args = parser.parse_args()
+    if args.errors is not None and args.half is None:
+        parser.error("--errors needs --half A (half B's texts are never shown)")
+    if args.half and args.calibrate:
+        parser.error("--half A only reports; calibrate without it")
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (2 cores)")
 
     rows = load_benchmark()
+    if args.half == "A":
+        development(rows, args.errors)
+        return
     classifier = default_classifier()
     evidence = [classifier.goal_evidence(r["text"]) for r in rows]
     if args.calibrate:

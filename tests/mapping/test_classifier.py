@@ -143,3 +143,35 @@ def test_a_long_sentence_is_shortened_around_the_term() -> None:
     passage = next(e.passage for e in result.evidence if e.found == "utsläppen")
     assert "utsläppen" in passage and passage.startswith("…") and passage.endswith("…")
     assert len(passage) <= 242
+
+
+LIFE_BELOW_WATER = [
+    "Plastic debris and nutrient runoff from rivers are degrading the coral reefs, so the "
+    "ministry is expanding marine protected areas and monitoring ocean acidification.",
+    "The agency sets catch limits to end overfishing and illegal, unreported and unregulated "
+    "fishing, so that fish stocks recover to levels that give the maximum sustainable yield.",
+    "Small island developing states depend on tuna and coastal tourism; the programme helps "
+    "artisanal fishers reach markets and ends fisheries subsidies that drive overcapacity.",
+    "Kommunen kartlägger ålgräsängarna i skärgården och inrättar ett marint skyddsområde för "
+    "att stärka havsmiljön i Östersjön.",
+    "Övergödningen ger algblomning och syrebrist längs västkusten; vi minskar näringsläckaget "
+    "och städar stränderna från marint skräp och mikroplast.",
+    "Yrkesfiskarna i hamnen får stöd för selektiva redskap som minskar bifångsten av torsk och "
+    "tumlare.",
+]
+
+
+@pytest.mark.parametrize("text", LIFE_BELOW_WATER)
+def test_clear_texts_about_seas_and_fisheries_get_goal_14(text: str) -> None:
+    [result] = classify([text])
+    assert result.top_goal == 14 and 14 in dict(result.goals)
+
+
+def test_sea_level_rise_is_climate_and_selling_is_not_seals() -> None:
+    [rising, selling] = classify([
+        "Kommunen utreder skydd mot stigande havsnivåer och högre vattenstånd i de låglänta "
+        "stadsdelarna vid kusten.",
+        "Föreningen vill sälja fler lotter och säljer kaffe på torget.",
+    ])  # fmt: skip
+    assert rising.top_goal == 13
+    assert 14 not in dict(selling.ranking)
