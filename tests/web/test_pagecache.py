@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
-from starlette.types import Receive, Scope, Send
 
 from glokal.framework import GoalStatus
 from glokal.settings import Settings
 from glokal.store import Store
+from glokal.store.users import add_user
 from glokal.web import create_app
 from glokal.web.pagecache import PageCache
+from tests.web.editing import PASSWORD, T0, csrf_of, login
 from tests.web.opendata import decide
 
 
@@ -65,53 +66,69 @@ def test_api_json_and_downloads_are_not_kept(store: Store) -> None:
     assert not [p for p in paths if p.startswith("/api") or p.endswith((".csv", ".json"))]
 
 
-# The middleware alone, around a page that shows the visitor's token and user.
+# Visitors: each their own CSRF token, logins never from memory, and the kept answer whole.
 
 
-async def page(scope: Scope, receive: Receive, send: Send) -> None:
-    state = scope.get("state", {})
-    body = f"<p>user={state.get('user')} token={state.get('csrf')}</p>".encode()
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})  # fmt: skip
-    await send({"type": "http.response.body", "body": body})
+def token_cookie(response: Any) -> str | None:
+    cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
+    found = [c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("glokal_csrf=")]
+    assert len(found) <= 1, cookies
+    return found[0] if found else None
 
 
-def as_visitor(cache: PageCache, user: str | None, token: str) -> ASGIState:
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        scope["state"] = {"user": user, "csrf": token}
-        await cache(scope, receive, send)
-
-    return ASGIState(app)
-
-
-class ASGIState:
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
-
-
-def test_each_visitor_gets_their_own_token_and_users_are_not_cached(store: Store) -> None:
-    cache = PageCache(page, store)
-    alice, bob = "a" * 40, "b" * 40
-    first = TestClient(as_visitor(cache, None, alice)).get("/1781/mal/13")
-    assert first.text == f"<p>user=None token={alice}</p>"
-    second = TestClient(as_visitor(cache, None, bob)).get("/1781/mal/13")
-    assert second.text == f"<p>user=None token={bob}</p>" and cache.hits == 1
+def test_each_visitor_gets_their_own_token_and_can_send_the_form(store: Store) -> None:
+    app = create_app(Settings(database_url=str(store.url)), store)
+    alice, bob = TestClient(app, follow_redirects=False), TestClient(app, follow_redirects=False)
+    first = alice.get("/1781/mal/17")
+    cache = find_cache(app)
+    hits = cache.hits
+    alice_token = token_cookie(first)
+    assert alice_token is not None and csrf_of(first.text) == alice_token
+    second = bob.get("/1781/mal/17")  # from memory, with Bob's own new token and cookie
+    bob_token = token_cookie(second)
+    assert cache.hits == hits + 1 and bob_token not in (None, alice_token)
+    assert csrf_of(second.text) == bob_token and alice_token not in second.text
     assert second.headers["content-length"] == str(len(second.content))
-    logged_in = TestClient(as_visitor(cache, "editor@example.se", "c" * 40))
-    assert "user=editor@example.se" in logged_in.get("/1781/mal/13").text
-    assert cache.hits == 1 and len(cache.entries) == 1
-    assert "user=None" in TestClient(as_visitor(cache, None, bob)).get("/1781/mal/13").text
+    again = alice.get("/1781/mal/17")  # Alice keeps her cookie: no new one
+    assert cache.hits == hits + 2 and token_cookie(again) is None
+    assert csrf_of(again.text) == alice_token
+    # The kept answer carries the security headers of a rendered one.
+    for name in ("content-security-policy", "x-content-type-options", "x-frame-options"):
+        assert again.headers[name] == first.headers[name]
+    # The token of a page from memory is accepted with the visitor's cookie, refused without.
+    posted = bob.post("/1781/mal/17/kommentar", data={"body": "Hej", "csrf": bob_token})
+    assert posted.status_code == 303
+    refused = alice.post("/1781/mal/17/kommentar", data={"body": "Hej", "csrf": bob_token})
+    assert refused.status_code == 403
+    # A cookie too short to be one of ours is replaced.
+    short = TestClient(app, cookies={"glokal_csrf": "abc"}).get("/1781/mal/17")
+    assert token_cookie(short) not in (None, "abc")
 
 
-def test_without_auth_a_request_with_a_cookie_is_left_alone(store: Store) -> None:
-    cache = PageCache(page, store)
-    client = TestClient(cache)
-    client.get("/1781/mal/13", headers={"cookie": "glokal_session=x"})
-    assert cache.entries == {}
+def test_logins_and_bearer_tokens_are_never_answered_from_memory(store: Store) -> None:
+    app = create_app(Settings(database_url=str(store.url)), store)
+    client = TestClient(app)
     client.get("/1781/mal/13")
+    cache = find_cache(app)
+    hits, kept = cache.hits, len(cache.entries)
+    client.get("/1781/mal/13", headers={"cookie": "glokal_session=not-a-login"})
+    client.get("/1781/mal/13", headers={"authorization": "Bearer x"})
+    assert cache.hits == hits and len(cache.entries) == kept
     client.get("/1781/mal/13")
-    assert cache.hits == 1
+    assert cache.hits == hits + 1
+
+
+def test_a_logged_in_editor_sees_their_own_page(store: Store, tmp_path: Any) -> None:
+    with store.session() as session, session.begin():
+        add_user(session, "eva@glokal.se", PASSWORD, "editor", ["1781"], now=T0)
+    app = create_app(Settings(database_url=str(store.url)), store)
+    anonymous = TestClient(app)
+    anonymous.get("/1781/mal/13")
+    anonymous.get("/1781/mal/13")
+    cache = find_cache(app)
+    hits = cache.hits
+    editor = TestClient(app, follow_redirects=False)
+    assert login(editor, "eva@glokal.se").status_code == 303
+    page = editor.get("/1781/mal/13")
+    assert 'href="/redigera"' in page.text and cache.hits == hits  # the editor's own menu
+    assert 'href="/redigera"' not in anonymous.get("/1781/mal/13").text

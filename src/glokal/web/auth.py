@@ -67,6 +67,20 @@ def _cookie(name: str, value: str, *, max_age: int, secure: bool) -> str:
     return f"{name}={value}{flags}{'; Secure' if secure else ''}"
 
 
+def usable_csrf(token: str) -> bool:
+    """Whether a visitor's CSRF cookie can be kept (else they get a new one)."""
+    return 32 <= len(token) <= 64
+
+
+def new_csrf() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def csrf_cookie(token: str, *, secure: bool) -> str:
+    """The Set-Cookie value that gives an anonymous visitor their CSRF token."""
+    return _cookie(CSRF_COOKIE, token, max_age=CSRF_LIFETIME_S, secure=secure)
+
+
 class AuthState:
     """Notes the request's user (from the session cookie) and CSRF token on ``request.state``;
     gives a visitor without one a CSRF cookie."""
@@ -88,26 +102,23 @@ class AuthState:
                 login = await run_in_threadpool(_lookup, store, cookies[SESSION_COOKIE])
             except GlokalError:  # the database is down: the page itself will say so
                 login = None
-        new_csrf = None
+        fresh = None  # a CSRF token made for this visitor, sent as a cookie with the answer
         if login is not None:
             state["user"], state["csrf"] = login.user, login.csrf
         else:
             token = cookies.get(CSRF_COOKIE, "")
-            if len(token) < 32 or len(token) > 64:
-                token = new_csrf = secrets.token_urlsafe(32)
+            if not usable_csrf(token):
+                token = fresh = new_csrf()
             state["user"], state["csrf"] = None, token
         path: str = scope["path"]
-        if new_csrf is None or path.startswith(NO_FORMS):
+        if fresh is None or path.startswith(NO_FORMS):
             await self.app(scope, receive, send)
             return
-        secure = scope.get("scheme") == "https"
+        cookie = csrf_cookie(fresh, secure=scope.get("scheme") == "https")
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).append(
-                    "set-cookie",
-                    _cookie(CSRF_COOKIE, new_csrf, max_age=CSRF_LIFETIME_S, secure=secure),
-                )
+                MutableHeaders(scope=message).append("set-cookie", cookie)
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

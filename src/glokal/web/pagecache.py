@@ -9,9 +9,10 @@ on the very next request, in every worker. Only anonymous requests for the publi
 kept, and only answers that are 200, HTML and set no cookie: nothing personal is shared
 between readers. The one personal thing an anonymous page holds, the visitor's CSRF token in
 its forms (glokal.web.auth), is cut out of the kept page and each visitor's own token joined
-in. Installed inside auth's middleware (which notes the user and the token on the request);
-outside it, or without it, any request with a cookie is left alone. Bounded by bytes, least
-recently used first out.
+in. Installed outermost, so that a kept page passes through nothing else: it knows an
+anonymous visitor by the absence of a login cookie, and gives a new visitor their CSRF cookie
+as auth's middleware would (with its rules); the security headers are in the kept answer.
+Bounded by bytes, least recently used first out.
 """
 
 from __future__ import annotations
@@ -22,17 +23,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from glokal.store import Store
 from glokal.store.opendata import data_version
+from glokal.web.auth import CSRF_COOKIE, SESSION_COOKIE, csrf_cookie, new_csrf, usable_csrf
 
 DEFAULT_MAX_BYTES = 192 * 1024 * 1024
 # The public pages, in Swedish and under /en: start page, unit, goal page, comparison, one goal
 # across units, the activity search.
 PAGES = re.compile(r"^(/en)?(/|/mal/\d{1,2}|/aktiviteter|/\d{4}(/mal/\d{1,2}|/jamfor)?)$")
 
-Key = tuple[str, str, bytes]
+Key = tuple[str, bytes]  # the path as asked (with /en), the query
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,20 +87,17 @@ class PageCache:
         return version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._cacheable(scope):
+        visitor = _anonymous_visitor(scope)
+        if visitor is None:
             await self.app(scope, receive, send)
             return
         version = await self._current_version()
         if version is None:
             await self.app(scope, receive, send)
             return
-        # Inside LanguagePrefix, /en/… arrives as /… with glokal_lang set: part of the key.
-        key: Key = (
-            str(scope.get("glokal_lang", "")),
-            scope["path"],
-            scope.get("query_string", b""),
-        )
-        token = str(scope.get("state", {}).get("csrf") or "").encode()
+        token, new_cookie, cookies = visitor
+        key: Key = (scope["path"], scope.get("query_string", b""))
+        given = [(b"set-cookie", new_cookie)] if new_cookie else []
         entry = self.entries.get(key)
         if entry is not None and entry.version == version:
             self.entries.move_to_end(key)
@@ -105,39 +105,33 @@ class PageCache:
             body = token.join(entry.parts) if len(entry.parts) > 1 else entry.parts[0]
             length = (b"content-length", str(len(body)).encode())
             await send({"type": "http.response.start", "status": entry.status,
-                        "headers": [*entry.headers, length]})  # fmt: skip
+                        "headers": [*entry.headers, *given, length]})  # fmt: skip
             await send({"type": "http.response.body", "body": body})
             return
         self.misses += 1
+        # The page is rendered with this visitor's token: handed on as their cookie, so auth's
+        # middleware takes it (and sets no cookie itself); the cookie is given here.
+        cookies[CSRF_COOKIE] = token.decode()
+        inner = dict(scope)
+        inner["headers"] = [
+            *((n, v) for n, v in scope["headers"] if n != b"cookie"),
+            (b"cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()).encode("latin-1")),
+        ]
         start: Message = {}
         chunks: list[bytes] = []
 
         async def capture(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                # A copy: middleware outside (auth's CSRF cookie) may add to the message.
                 start = {**message, "headers": list(message.get("headers", []))}
+                message = {**start, "headers": [*start["headers"], *given]}
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     self._keep(key, version, start, b"".join(chunks), token)
             await send(message)
 
-        await self.app(scope, receive, capture)
-
-    @staticmethod
-    def _cacheable(scope: Scope) -> bool:
-        if scope["type"] != "http" or scope["method"] != "GET":
-            return False
-        if not PAGES.match(scope["path"]):
-            return False
-        headers = {name for name, _ in scope["headers"]}
-        if b"authorization" in headers:
-            return False
-        state = scope.get("state", {})
-        if "user" in state:  # inside auth's middleware: anonymous visitors only
-            return state["user"] is None
-        return b"cookie" not in headers
+        await self.app(inner, receive, capture)
 
     def _keep(
         self, key: Key, version: tuple[Any, ...], start: Message, body: bytes, token: bytes
@@ -161,3 +155,26 @@ class PageCache:
         while self.size > self.max_bytes and self.entries:
             _, dropped = self.entries.popitem(last=False)
             self.size -= dropped.size
+
+
+def _anonymous_visitor(scope: Scope) -> tuple[bytes, bytes | None, dict[str, str]] | None:
+    """For a GET of a public page by someone not logged in: their CSRF token, the Set-Cookie
+    value when it is new, and their cookies. None for anything else: another path or method, a
+    bearer token, or a login cookie (valid or not, auth's middleware decides)."""
+    if scope["type"] != "http" or scope["method"] != "GET" or not PAGES.match(scope["path"]):
+        return None
+    cookie = b""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return None
+        if name == b"cookie":
+            cookie = value
+    cookies = cookie_parser(cookie.decode("latin-1")) if cookie else {}
+    if cookies.get(SESSION_COOKIE):
+        return None
+    token = cookies.get(CSRF_COOKIE, "")
+    if usable_csrf(token):
+        return token.encode(), None, cookies
+    token = new_csrf()
+    given = csrf_cookie(token, secure=scope.get("scheme") == "https")
+    return token.encode(), given.encode("latin-1"), cookies
