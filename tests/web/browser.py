@@ -89,12 +89,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(data_dir: Path) -> Iterator[str]:
+def serving(data_dir: Path, *options: str) -> Iterator[str]:
     """A real `glokal serve` on a free loopback port over the store in ``data_dir``."""
     port = free_port()
     env = {**clean_environ(), "GLOKAL_DATA_DIR": str(data_dir)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "glokal", "serve", "--port", str(port)],
+        [sys.executable, "-m", "glokal", "serve", "--port", str(port), *options],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -31,10 +31,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 
 def find_cache(app: Any) -> PageCache:
-    layer = app.middleware_stack
-    while not isinstance(layer, PageCache):
-        layer = layer.app
-    return layer
+    cache: PageCache = app.page_cache
+    return cache
 
 
 def test_a_page_comes_from_memory_until_the_data_changes(store: Store) -> None:

@@ -160,6 +160,15 @@ def places(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes, each with its own cache of pages: one per core on a server.",
+        ),
+    ] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Serve the web interface (initialising the default database on first use)."""
     import uvicorn
@@ -170,7 +179,15 @@ def serve(
     _check_can_listen(host, port)
     with ready_store(settings) as store:
         stderr.print(f"Glokal {__version__}: http://{host}:{port}/  ({store.display_url})")
-        uvicorn.run(create_app(settings, store), host=host, port=port, log_level="info")
+        if workers == 1:
+            uvicorn.run(create_app(settings, store), host=host, port=port, log_level="info",
+                        access_log=access_log)  # fmt: skip
+            return
+    # Several processes: each worker builds its own app from the same GLOKAL_* settings.
+    uvicorn.run(
+        "glokal.web.app:app_from_environment", factory=True, workers=workers, host=host,
+        port=port, log_level="info", access_log=access_log,
+    )  # fmt: skip
 
 
 def _check_can_listen(host: str, port: int) -> None:
