@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import glokal.analysis.series as layout
 from glokal.analysis import analyse_kpis
 from tests.analysis.builders import KOMMUNER, REGIONER, build, row, series
 
@@ -207,3 +208,21 @@ def test_values_after_the_reference_year_are_left_out() -> None:
     rows = series("0114", "N1", {2021: 1.0, 2022: 2.0, 2023: 3.0, 2024: 100.0})
     result = row(analyse_kpis(build(rows, polarity={"N1": "higher"}), 2023), unit="0114")
     assert (result["period"], result["value"]) == (2023, 3.0)
+
+
+@pytest.mark.parametrize("grid", [True, False])
+def test_a_cell_given_twice_counts_once_with_its_last_row(
+    grid: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 0114's 2023 value twice (3.0, then 100.0): the last row is its value, one point of its
+    # trend and one unit among the eight (not a ninth), whether or not the values fit a grid.
+    if not grid:
+        monkeypatch.setattr(layout, "DENSE_CELLS_PER_ROW", 0)
+        monkeypatch.setattr(layout, "DENSE_CELLS", 0)
+    rows = series("0114", "N1", {y: float(y - 2018) for y in YEARS})
+    rows += [("0114", "N1", 2023, 100.0)]
+    rows += [(u, "N1", 2023, 3.0) for u in KOMMUNER[1:]]
+    result = row(analyse_kpis(build(rows, polarity={"N1": "higher"}), 2023), unit="0114")
+    assert result["value"] == 100.0
+    assert (result["trend_first"], result["trend_points"]) == (2019, 5)
+    assert (result["better"], result["compared"]) == (0, 8)

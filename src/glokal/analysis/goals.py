@@ -18,12 +18,22 @@ its KPIs (and fewer than two, where it has two or more) could be used.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from glokal.analysis.data import AnalysisData
-from glokal.analysis.kpis import analyse_series, kpi_facts
+from glokal.analysis.kpis import (
+    _POSITIONS,
+    _TRENDS,
+    KpiFigures,
+    _column,
+    _labels,
+    _with_null,
+    kpi_facts,
+    kpi_figures,
+)
 from glokal.analysis.opensdg import OPENSDG_SCALE, progress_series
-from glokal.analysis.series import CODE, CODES, SeriesFrame, codes, encode
+from glokal.analysis.series import CODES, Bools, Floats, Ints, SeriesFrame, codes, encode
 from glokal.framework import GOAL_COUNT, GoalStatus, Position, Trend
 
 METHODS = ("default", "opensdg")
@@ -45,29 +55,58 @@ UNUSED_NOT_ASSESSABLE = "not_assessable"  # opensdg: too few years, or values ch
 REASON_NO_KPIS = "no_kpis"
 REASON_TOO_FEW = "too_few_kpis"
 
+# The texts by code (0: none), and the marks by the codes of kpis' position and trend labels.
+_UNUSED = pl.Series([None, UNUSED_NO_POLARITY, UNUSED_OLD_VALUE, UNUSED_NO_MARK], dtype=pl.String)
+_STATUSES = pl.Series(
+    [
+        GoalStatus.EJ_BEDOMD.value,
+        *(status.value for _, status in BANDS),
+        GoalStatus.BETYDANDE_UTMANING.value,
+    ],
+    dtype=pl.String,
+)
+_REASONS = pl.Series([None, REASON_NO_KPIS, REASON_TOO_FEW], dtype=pl.String)
+
+
+def _marks(labels: pl.Series, marks: dict[str, int]) -> tuple[Ints, Bools]:
+    """The mark of each label code, and whether the label gives one."""
+    given = [label in marks for label in labels.to_list()]
+    return np.array([marks.get(label, 0) for label in labels.to_list()]), np.array(given)
+
+
+def _default_score(
+    position: Ints, trend: Ints, directed: Bools, current: Bools
+) -> tuple[Floats, Ints]:
+    """The default method's score of each unit × KPI (from its position and trend codes), and
+    why not (codes of ``_UNUSED``, 0 where it has a score)."""
+    (position_mark, has_position), (trend_mark, has_trend) = (
+        _marks(_POSITIONS, POSITION_MARK),
+        _marks(_TRENDS, TREND_MARK),
+    )
+    n_marks = has_position[position].astype(np.int64) + has_trend[trend]
+    unused = np.where(~directed, 1, np.where(~current, 2, np.where(n_marks == 0, 3, 0)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = (position_mark[position] + trend_mark[trend]) / n_marks
+    return score, unused
+
+
+def _codes_of(column: pl.Series, labels: pl.Series) -> Ints:
+    """The codes of ``column``'s texts in ``labels`` (0 for null)."""
+    mapping = {label: code for code, label in enumerate(labels.to_list()) if label is not None}
+    return column.replace_strict(mapping, default=0, return_dtype=pl.Int64).to_numpy()
+
 
 def _with_default_score(kpi_results: pl.DataFrame) -> pl.DataFrame:
     """``analyse_kpis``' rows with the default method's score and why not (unused)."""
-    marks = kpi_results.select(
-        pl.col("position").replace_strict(POSITION_MARK, default=None, return_dtype=pl.Int64),
-        pl.col("trend").replace_strict(TREND_MARK, default=None, return_dtype=pl.Int64),
+    score, unused = _default_score(
+        _codes_of(kpi_results.get_column("position"), _POSITIONS),
+        _codes_of(kpi_results.get_column("trend"), _TRENDS),
+        kpi_results.get_column("polarity").is_in(["higher", "lower"]).to_numpy(),
+        kpi_results.get_column("current").to_numpy(),
     )
-    position, trend = marks.get_column("position"), marks.get_column("trend")
-    n_marks = position.is_not_null().cast(pl.Int64) + trend.is_not_null().cast(pl.Int64)
-    score = (position.fill_null(0) + trend.fill_null(0)) / n_marks
-    directed = pl.col("polarity").is_in(["higher", "lower"])
-    unused = (
-        pl.when(~directed)
-        .then(pl.lit(UNUSED_NO_POLARITY))
-        .when(~pl.col("current"))
-        .then(pl.lit(UNUSED_OLD_VALUE))
-        .when(pl.lit(n_marks) == 0)
-        .then(pl.lit(UNUSED_NO_MARK))
+    return kpi_results.with_columns(
+        _column("score", score, unused == 0), _labels("unused", _UNUSED, unused)
     )
-    scored = kpi_results.with_columns(unused.alias("unused"))
-    return scored.with_columns(
-        pl.when(pl.col("unused").is_null()).then(pl.lit(score)).alias("score")
-    ).select(*kpi_results.columns, "score", "unused")
 
 
 def default_scores(kpi_results: pl.DataFrame) -> pl.DataFrame:
@@ -75,135 +114,117 @@ def default_scores(kpi_results: pl.DataFrame) -> pl.DataFrame:
     return _with_default_score(kpi_results).select("unit", "kpi", "score", "unused")
 
 
-def _band(score: pl.Expr, scale: float) -> pl.Expr:
+def _band(score: Floats, scored: Bools, scale: float) -> Ints:
+    """Codes of ``_STATUSES``: ej bedömd without a score, else the band it falls in."""
     (god, _), (neutral, _), (utmaning, _) = BANDS
-    return (
-        pl.when(score.is_null())
-        .then(pl.lit(GoalStatus.EJ_BEDOMD.value))
-        .when(score >= god * scale)
-        .then(pl.lit(GoalStatus.GOD.value))
-        .when(score >= neutral * scale)
-        .then(pl.lit(GoalStatus.NEUTRAL.value))
-        .when(score >= utmaning * scale)
-        .then(pl.lit(GoalStatus.UTMANING.value))
-        .otherwise(pl.lit(GoalStatus.BETYDANDE_UTMANING.value))
+    band = np.where(
+        score >= god * scale,
+        1,
+        np.where(score >= neutral * scale, 2, np.where(score >= utmaning * scale, 3, 4)),
     )
+    return np.where(scored, band, 0)
 
 
-def goal_kpi_grid(data: AnalysisData, series: SeriesFrame, units: pl.DataFrame) -> pl.DataFrame:
-    """u, goal, k, s: every KPI of every goal that applies to each unit's type, sorted by
-    unit, goal and KPI. ``units`` has u and type.
+def goal_kpi_grid(
+    data: AnalysisData, series: SeriesFrame, units: pl.DataFrame
+) -> tuple[Ints, Ints, Ints]:
+    """u, goal, k: every KPI of every goal that applies to each unit's type, sorted by unit,
+    goal and KPI. ``units`` has u and type.
 
     A goal's KPIs for kommuner apply to kommuner, those for regioner to regioner; Riket is
-    compared with both selections, so it gets the union.
+    compared with both selections, so it gets the union. The units × goal_kpis table of which
+    applies, read row by row with each unit's links in (goal, KPI) order, is in that order.
     """
-    goal_kpis = data.goal_kpis.select("goal", codes(series.kpis, "kpi").alias("k"), "unit_type")
-    is_riket = pl.col("u") == (series.riket if series.riket is not None else -1)
-    grid = (
-        units.join(goal_kpis, how="cross")
-        .filter(is_riket | pl.col("unit_type").is_null() | (pl.col("unit_type") == pl.col("type")))
-        .select(
-            ((pl.col("u") * (GOAL_COUNT + 1) + pl.col("goal")) * series.kpis.len() + pl.col("k"))
-            .unique()
-            .sort()
-            .alias("cell")
-        )
-    )
+    links = data.goal_kpis.select("goal", codes(series.kpis, "kpi").alias("k"), "unit_type")
+    links = links.drop_nulls(["goal", "k"])
+    units = units.unique("u").sort("u")
+    types = pl.concat([units.get_column("type"), links.get_column("unit_type")])
+    types = types.drop_nulls().unique().sort()
+    unit_type = units.select(codes(types, "type").fill_null(-1)).to_series().to_numpy()
+    link_type = links.select(codes(types, "unit_type").fill_null(-2)).to_series().to_numpy()
+    u = units.get_column("u").to_numpy()
     n_kpis = series.kpis.len()
-    return grid.select(
-        (pl.col("cell") // n_kpis // (GOAL_COUNT + 1)).alias("u"),
-        (pl.col("cell") // n_kpis % (GOAL_COUNT + 1)).alias("goal"),
-        (pl.col("cell") % n_kpis).alias("k"),
-    ).with_columns((pl.col("k") * series.units.len() + pl.col("u")).alias("s"))
-
-
-def _rows_of(series: SeriesFrame, results: pl.DataFrame, grid: pl.DataFrame) -> pl.Series:
-    """For each grid row, the position of its unit × KPI row in ``results`` (null if none)."""
-    where = pl.repeat(None, series.kpis.len() * series.units.len(), dtype=pl.UInt32, eager=True)
-    where.scatter(
-        results.get_column("s"), pl.int_range(results.height, dtype=pl.UInt32, eager=True)
+    link = links.get_column("goal").to_numpy() * n_kpis + links.get_column("k").to_numpy()
+    by_link = np.argsort(link, kind="stable")
+    link, link_type = link[by_link], link_type[by_link]
+    is_riket = u == (series.riket if series.riket is not None else -1)
+    applies = (
+        is_riket[:, None] | (link_type == -2)[None, :] | (link_type[None, :] == unit_type[:, None])
     )
-    return where.gather(grid.get_column("s"))
+    cells = ((u * (GOAL_COUNT + 1))[:, None] * n_kpis + link[None, :])[applies]
+    cells = cells[np.append(True, cells[1:] != cells[:-1])] if cells.size else cells
+    return cells // n_kpis // (GOAL_COUNT + 1), cells // n_kpis % (GOAL_COUNT + 1), cells % n_kpis
 
 
 def aggregate(
-    series: SeriesFrame, units: pl.DataFrame, grid: pl.DataFrame, scale: float
+    series: SeriesFrame, units: Ints, grid_ug: Ints, score: Floats, scored: Bools, scale: float
 ) -> pl.DataFrame:
-    """unit, goal, status, score, kpis_total, kpis_used, coverage, reason: one row per unit × goal.
+    """unit, goal, status, score, kpis_total, kpis_used, coverage, reason: one row per unit
+    (``units``: codes, sorted, each once) × goal.
 
-    ``grid`` is ``goal_kpi_grid`` with each row's score (null when not usable); the score of a
-    goal is the mean of its KPIs' scores, added in the order of the KPIs' ids.
+    ``grid_ug`` is ``u × (GOAL_COUNT + 1) + goal`` of each ``goal_kpi_grid`` row, ``score`` its
+    score (where ``scored``); the score of a goal is the mean of its KPIs' scores, added in the
+    order of the KPIs' ids (one pass over the rows, as a loop would add them).
     """
-    per_goal = (
-        grid.with_columns((pl.col("u") * (GOAL_COUNT + 1) + pl.col("goal")).alias("ug"))
-        .with_columns(pl.col("ug").set_sorted())
-        .group_by("ug", maintain_order=True)
-        .agg(
-            pl.len().cast(pl.Int64).alias("kpis_total"),
-            pl.col("score").count().cast(pl.Int64).alias("kpis_used"),
-            pl.col("score").mean().alias("mean"),
-        )
-    )
-    goals = pl.int_range(1, GOAL_COUNT + 1, dtype=CODE, eager=True).to_frame("goal")
-    every = (
-        units.select("u")
-        .sort("u")
-        .join(goals, how="cross")
-        .with_columns((pl.col("u") * (GOAL_COUNT + 1) + pl.col("goal")).alias("ug"))
-    )
-    result = every.join(per_goal, on="ug", how="left", maintain_order="left").with_columns(
-        pl.col("kpis_total").fill_null(0), pl.col("kpis_used").fill_null(0)
-    )
-    enough = (pl.col("kpis_used") >= pl.min_horizontal(pl.col("kpis_total"), pl.lit(MIN_KPIS))) & (
-        pl.col("kpis_used") >= pl.col("kpis_total") * MIN_COVERAGE
-    )
-    assessed = (pl.col("kpis_total") > 0) & (pl.col("kpis_used") > 0) & enough
-    score = pl.when(assessed).then(pl.col("mean"))
-    return result.select(
-        pl.lit(series.unit_ids(result.get_column("u"))).alias("unit"),
-        "goal",
-        _band(score, scale).alias("status"),
-        score.alias("score"),
-        "kpis_total",
-        "kpis_used",
-        pl.when(pl.col("kpis_total") > 0)
-        .then(pl.col("kpis_used") / pl.col("kpis_total"))
-        .otherwise(0.0)
-        .alias("coverage"),
-        pl.when(pl.col("kpis_total") == 0)
-        .then(pl.lit(REASON_NO_KPIS))
-        .when(~assessed)
-        .then(pl.lit(REASON_TOO_FEW))
-        .alias("reason"),
+    cells = series.units.len() * (GOAL_COUNT + 1)
+    total = np.bincount(grid_ug, minlength=cells)
+    used = np.bincount(grid_ug, weights=scored, minlength=cells).astype(np.int64)
+    summed = np.bincount(grid_ug, weights=np.where(scored, score, 0.0), minlength=cells)
+    goals = np.arange(1, GOAL_COUNT + 1)
+    every = (units[:, None] * (GOAL_COUNT + 1) + goals[None, :]).ravel()
+    total, used, summed = total[every], used[every], summed[every]
+    enough = (used >= np.minimum(total, MIN_KPIS)) & (used >= total * MIN_COVERAGE)
+    assessed = (total > 0) & (used > 0) & enough
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = summed / used
+        coverage = np.where(total > 0, used / total, 0.0)
+    reason = np.where(total == 0, 1, np.where(~assessed, 2, 0))
+    return pl.DataFrame(
+        [
+            series.unit_ids(pl.Series(np.repeat(units, GOAL_COUNT))).alias("unit"),
+            pl.Series("goal", np.tile(goals, units.size)),
+            _labels("status", _STATUSES, _band(mean, assessed, scale)),
+            _column("score", mean, assessed),
+            pl.Series("kpis_total", total),
+            pl.Series("kpis_used", used),
+            pl.Series("coverage", coverage),
+            _labels("reason", _REASONS, reason),
+        ]
     )
 
 
 def contributions(
-    series: SeriesFrame, grid: pl.DataFrame, kpi_results: pl.DataFrame, titles: pl.Series
+    series: SeriesFrame,
+    grid: tuple[Ints, Ints, Ints],
+    figures: KpiFigures,
+    at: Ints,
+    found: Bools,
+    extra: pl.DataFrame,
+    score: pl.Series,
+    unused: pl.Series,
+    titles: pl.Series,
 ) -> pl.DataFrame:
     """unit, goal, kpi and every figure the explanation names, one row per KPI of a goal.
 
-    ``grid`` is ``goal_kpi_grid`` with the position of each row's unit × KPI row in
-    ``kpi_results`` (``at``); ``titles`` the KPIs' titles by code.
+    ``grid`` is ``goal_kpi_grid``; ``at`` the position of each row's unit × KPI row in
+    ``figures`` (where ``found``); ``extra`` the method's further columns of those rows (by
+    ``at``); ``score`` and ``unused`` each grid row's; ``titles`` the KPIs' titles by code.
     """
-    figures = kpi_results.drop("unit", "kpi", "score", "unused", *CODES)
-    at = grid.get_column("at")
-    unused = pl.col("unused").fill_null(pl.lit(UNUSED_NO_VALUE))
-    return pl.concat(
+    u, goal, k = grid
+    unused = unused.fill_null(UNUSED_NO_VALUE)
+    missing = pl.Series(np.where(found, at, extra.height))  # a row of nulls after the rows
+    extra = pl.concat([extra, extra.clear(1)]).select(pl.all().gather(missing))
+    return pl.DataFrame(
         [
-            grid.select(
-                pl.lit(series.unit_ids(grid.get_column("u"))).alias("unit"),
-                "goal",
-                pl.lit(series.kpi_ids(grid.get_column("k"))).alias("kpi"),
-            ),
-            figures.select(pl.all().gather(at)),
-            grid.select(
-                "score",
-                pl.when(pl.col("score").is_null()).then(unused).alias("unused"),
-                pl.lit(titles.gather(grid.get_column("k"))).alias("title"),
-            ),
-        ],
-        how="horizontal",
+            series.unit_ids(pl.Series(u)).alias("unit"),
+            pl.Series("goal", goal),
+            series.kpi_ids(pl.Series(k)).alias("kpi"),
+            *figures.figures(at, found),
+            *extra,
+            score,
+            unused.set(score.is_not_null(), None),
+            titles.gather(k).alias("title"),
+        ]
     )
 
 
@@ -226,32 +247,56 @@ def suggest(
     if year is None:  # no values at all: every goal is ej bedömd for want of data
         year = 0
     series = encode(data, year)
-    kpi_results = analyse_series(data, series, year)
+    figures = kpi_figures(data, series, year)
+    kpi_results = figures.frame()
+    extra = pl.DataFrame()
     if method == "default":
-        kpi_results = _with_default_score(kpi_results)
+        score, unused = _default_score(
+            figures.positions[0][0], figures.trend, figures.directed, figures.current
+        )
+        kpi_results = kpi_results.with_columns(
+            _column("score", score, unused == 0), _labels("unused", _UNUSED, unused)
+        )
         scale = 1.0
     else:
         progress = progress_series(data, series).drop("unit", "kpi", "u", "k")
         kpi_results = kpi_results.join(progress, on="s", how="left", maintain_order="left")
+        kpi_results = kpi_results.select(
+            *(c for c in kpi_results.columns if c not in ("score", "unused")), "score", "unused"
+        )
+        extra = kpi_results.select(c for c in progress.columns if c not in ("s", "score", "unused"))
         scale = OPENSDG_SCALE
     wanted = data.units.select(
         codes(series.units, "unit").alias("u"), "type", pl.col("unit").alias("id")
     ).drop_nulls("u")
     if units is not None:
         wanted = wanted.filter(pl.col("id").is_in(units))
-        kpi_results = kpi_results.filter(pl.col("unit").is_in(units))
     grid = goal_kpi_grid(data, series, wanted)
-    at = _rows_of(series, kpi_results, grid)
-    grid = grid.with_columns(
-        pl.lit(at).alias("at"),
-        pl.lit(kpi_results.get_column("score").gather(at)).alias("score"),
-        pl.lit(kpi_results.get_column("unused").gather(at)).alias("unused"),
+    u, goal, k = grid
+    # For each grid row, the position of its unit × KPI row in the results (if any).
+    where = np.full(series.kpis.len() * series.units.len(), figures.size, dtype=np.int64)
+    where[figures.s] = np.arange(figures.size)
+    at = where[k * series.units.len() + u]
+    found = at < figures.size
+    at = np.where(found, at, 0)
+    scores = kpi_results.get_column("score")
+    grid_score = _with_null(scores).gather(np.where(found, at, figures.size))
+    grid_unused = _with_null(kpi_results.get_column("unused")).gather(
+        np.where(found, at, figures.size)
     )
-    goal_results = aggregate(series, wanted, grid, scale).with_columns(
-        pl.lit(year, dtype=pl.Int64).alias("reference_year")
-    )
+    scored = grid_score.is_not_null().to_numpy()
+    goal_results = aggregate(
+        series,
+        np.unique(wanted.get_column("u").to_numpy()),
+        u * (GOAL_COUNT + 1) + goal,
+        grid_score.fill_null(0.0).to_numpy(),
+        scored,
+        scale,
+    ).with_columns(pl.lit(year, dtype=pl.Int64).alias("reference_year"))
     titles = kpi_facts(data, series).get_column("title")
-    parts = contributions(series, grid, kpi_results, titles)
+    parts = contributions(series, grid, figures, at, found, extra, grid_score, grid_unused, titles)
+    if units is not None:
+        kpi_results = kpi_results.filter(pl.col("unit").is_in(units))
     return kpi_results.drop(CODES), goal_results, parts
 
 

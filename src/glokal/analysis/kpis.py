@@ -26,14 +26,25 @@ worked example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from functools import reduce
 from operator import add
 
+import numpy as np
 import polars as pl
 
 from glokal.analysis.data import POLARITY_SIGN, AnalysisData
-from glokal.analysis.series import CODE, CODES, SeriesFrame, codes, encode
+from glokal.analysis.series import (
+    CODE,
+    CODES,
+    Array,
+    Bools,
+    Floats,
+    Ints,
+    SeriesFrame,
+    codes,
+    encode,
+)
 from glokal.framework import Position, Trend
 
 TREND_WINDOW = 5  # years: the last five available
@@ -67,50 +78,63 @@ _FLAG_LISTS = pl.Series(
     [[f for i, f in enumerate(FLAGS) if bits >> i & 1] for bits in range(1 << len(FLAGS))],
     dtype=pl.List(pl.String),
 )
+# The verdicts as codes (0: none, null in the results), turned into texts by one gather each.
+_TRENDS = pl.Series(
+    [
+        None,
+        Trend.FORBATTRING.value,
+        Trend.OFORANDRAD.value,
+        Trend.FORSAMRING.value,
+        Trend.DATA_SAKNAS.value,
+    ],
+    dtype=pl.String,
+)
+_POSITIONS = pl.Series(
+    [None, Position.BASTA.value, Position.MITTEN.value, Position.SAMSTA.value], dtype=pl.String
+)
+_VS_RIKET = pl.Series(
+    [None, BETTER_THAN_RIKET, LEVEL_WITH_RIKET, WORSE_THAN_RIKET], dtype=pl.String
+)
+# Cells of the (KPI, year) × unit matrix of peers ranked at a time (bounds the memory).
+RANK_CELLS = 1 << 21
 
 
-def _flags(*conditions: pl.Expr) -> pl.Expr:
-    """The list of the FLAGS whose condition holds (one look-up of the conditions' bits)."""
-    bits = reduce(
-        add, (c.fill_null(False).cast(pl.Int64) * (1 << i) for i, c in enumerate(conditions))
-    )
-    return pl.lit(_FLAG_LISTS).gather(bits)
+def _by_code(ids: pl.Series, frame: pl.DataFrame, column: str) -> Ints:
+    """For each code of ``ids``, the row of ``frame`` (the first) whose ``column`` is its id,
+    or ``frame.height`` where none is (a dict: these frames have a few hundred rows)."""
+    first: dict[str | None, int] = {}
+    for row, value in enumerate(frame.get_column(column).to_list()):
+        first.setdefault(value, row)
+    return np.array([first.get(i, frame.height) for i in ids.to_list()], dtype=np.int64)
 
 
-def _position(better: pl.Expr, worse: pl.Expr, compared: pl.Expr) -> pl.Expr:
-    best = better * 4 < compared
-    worst = worse * 4 < compared
-    return (
-        pl.when(compared.is_null())
-        .then(None)
-        .when(best & ~worst)
-        .then(pl.lit(Position.BASTA.value))
-        .when(worst & ~best)
-        .then(pl.lit(Position.SAMSTA.value))
-        .otherwise(pl.lit(Position.MITTEN.value))
-    )
+def _with_null(column: pl.Series) -> pl.Series:
+    """``column`` and a null after it (the index ``column.len()`` gathers a null)."""
+    # (append would change the column; one chunk, as a gather from two is several times slower)
+    return pl.concat([column, pl.Series([None], dtype=column.dtype)], rechunk=True)
 
 
 def kpi_facts(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
     """k, title, polarity, sign: one row per KPI code, in code order (unknown where not set)."""
-    sign = pl.col("polarity").replace_strict(POLARITY_SIGN, default=None, return_dtype=pl.Int64)
-    return (
-        series.kpis.to_frame("kpi")
-        .join(data.kpis.unique("kpi", keep="first"), on="kpi", how="left", maintain_order="left")
-        .select(
-            pl.int_range(pl.len(), dtype=CODE).alias("k"),
-            "title",
-            pl.col("polarity").fill_null("unknown"),
-        )
-        .with_columns(sign.alias("sign"))
+    row = _by_code(series.kpis, data.kpis, "kpi")
+    titles, polarities = ([*data.kpis.get_column(c).to_list(), None] for c in ("title", "polarity"))
+    found = (polarities[r] for r in row.tolist())
+    polarity = [p if p is not None else "unknown" for p in found]
+    return pl.DataFrame(
+        {
+            "k": np.arange(series.kpis.len()),
+            "title": pl.Series([titles[r] for r in row.tolist()], dtype=pl.String),
+            "polarity": pl.Series(polarity, dtype=pl.String),
+            "sign": pl.Series([POLARITY_SIGN.get(p) for p in polarity], dtype=pl.Int64),
+        }
     )
 
 
 def unit_facts(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
     """u, t, g: per unit code its type's and kommungrupp's codes (g null without a group)."""
-    about = series.units.to_frame("unit").join(
-        data.units.unique("unit", keep="first"), on="unit", how="left", maintain_order="left"
-    )
+    row = _by_code(series.units, data.units, "unit")
+    about = data.units.select("type", "kommungrupp")
+    about = pl.DataFrame([_with_null(about.get_column(c)).gather(row) for c in about.columns])
     types = about.get_column("type").drop_nulls().unique().sort()
     groups = about.get_column("kommungrupp").drop_nulls().unique().sort()
     return about.select(
@@ -120,166 +144,290 @@ def unit_facts(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
     )
 
 
-def _trend(rows: pl.DataFrame, last: pl.Series, span: int, first_year: int) -> pl.DataFrame:
-    """Per series (in the order of ``last``, its rows' positions): the regression trend.
+def _column(name: str, values: Array, valid: Bools | None = None) -> pl.Series:
+    """A result column from an array, null where not ``valid``."""
+    column = pl.Series(name, values)
+    return column if valid is None or valid.all() else column.set(pl.Series(~valid), None)
 
-    Over the series' last ``TREND_WINDOW`` rows, gathered by position (column j: j rows
-    before the newest, null outside the series); sums run from the oldest year to the newest,
-    as a loop over the window would add them.
+
+def _trend(series: SeriesFrame, last: Ints) -> tuple[Ints, Ints, Ints, Floats, Bools]:
+    """Per series (its newest row at ``last``): trend_points, trend_first, trend_last,
+    change_per_year and where it has one (at least ``MIN_TREND_POINTS`` points).
+
+    Over the series' last ``TREND_WINDOW`` rows, gathered by position into a window × series
+    table (row j: j rows before the newest; outside the series 0, and not ``has``). Sums run
+    from the oldest year to the newest as a loop over the window would add them, a missing row
+    adding 0, so that the figures are the same to the last bit however they are computed.
     """
-    s = rows.get_column("s")
-    newest = s.gather(last)
-    columns = []
-    for j in range(TREND_WINDOW):
-        at = (last.cast(pl.Int64) - j).clip(lower_bound=0)
-        at = at.zip_with(
-            (last >= j) & (s.gather(at) == newest),
-            pl.repeat(None, at.len(), eager=True, dtype=pl.Int64),
-        )
-        columns += [
-            pl.col("o").gather(at).alias(f"p{j}"),
-            pl.col("value").gather(at).alias(f"v{j}"),
-        ]
+    length = np.diff(last, prepend=-1)  # rows per series
+    n = np.minimum(length, TREND_WINDOW)
+    back = np.arange(TREND_WINDOW)[:, None]
+    at = np.maximum(last[None, :] - back, 0)
+    has = length[None, :] > back
     # A row's period is its o less its series' first cell, plus the first year.
-    start = pl.lit(newest) * span - first_year
-    window = rows.select(columns).with_columns(
-        (pl.col(f"p{j}") - start).alias(f"p{j}") for j in range(TREND_WINDOW)
-    )
-    oldest_first = range(TREND_WINDOW - 1, -1, -1)
+    start = series.o[last] // series.span * series.span - series.first_year
+    p = np.where(has, series.o[at] - start[None, :], 0)
+    v = np.where(has, series.value[at], 0.0)
 
-    def total(term: Callable[[int], pl.Expr]) -> pl.Expr:
-        return reduce(add, (term(j).fill_null(0) for j in oldest_first))
+    def total(terms: Array) -> Array:
+        return reduce(add, (terms[j] for j in range(TREND_WINDOW - 1, -1, -1)))
 
-    def p(j: int) -> pl.Expr:
-        return pl.col(f"p{j}")
-
-    def v(j: int) -> pl.Expr:
-        return pl.col(f"v{j}")
-
-    n = total(lambda j: p(j).is_not_null().cast(pl.Int64))
-    window = window.with_columns(
-        n.alias("n"),
-        (total(p) / n).alias("mean_t"),
-        (total(v) / n).alias("mean_v"),
-        (total(lambda j: v(j).abs()) / n).alias("level"),
-        pl.coalesce(p(j) for j in oldest_first).alias("trend_first"),
-    )
-    sxy = total(lambda j: (p(j) - pl.col("mean_t")) * (v(j) - pl.col("mean_v")))
-    sxx = total(lambda j: (p(j) - pl.col("mean_t")) * (p(j) - pl.col("mean_t")))
-    return window.select(
-        pl.col("n").cast(pl.UInt32).alias("trend_points"),
-        "trend_first",
-        pl.col("p0").alias("trend_last"),
-        pl.when(pl.col("n") < MIN_TREND_POINTS)
-        .then(None)
-        .when(pl.col("level") == 0)
-        .then(0.0)
-        .otherwise(sxy / sxx / pl.col("level"))
-        .alias("change_per_year"),
-    )
+    mean_t = total(p) / n
+    mean_v = total(v) / n
+    level = total(np.abs(v)) / n
+    dt = p - mean_t[None, :]
+    sxy = total(np.where(has, dt * (v - mean_v[None, :]), 0.0))
+    sxx = total(np.where(has, dt * dt, 0.0))
+    first = p[n - 1, np.arange(n.size)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.where(level == 0, 0.0, sxy / sxx / level)
+    return n, first, p[0], change, n >= MIN_TREND_POINTS
 
 
-def _counts(peers: pl.DataFrame, group: str, suffix: str) -> pl.DataFrame:
-    """s, better, worse, compared (suffixed): each latest row among the peers of its group.
+def _value_ranks(good: Floats) -> tuple[Ints, int]:
+    """The dense rank of each cell's value in its row (0: the smallest; ties share one, and
+    NaN ties NaN, as Polars ranks), and one more than the largest rank."""
+    rows, width = good.shape
+    order = np.argsort(good, axis=1)
+    ranked = np.take_along_axis(good, order, axis=1).ravel()
+    new = np.ones(ranked.size, dtype=np.bool_)
+    new[1:] = ranked[1:] != ranked[:-1]
+    if np.isnan(ranked).any():
+        new[1:] &= ~(np.isnan(ranked[1:]) & np.isnan(ranked[:-1]))
+    new[::width] = True
+    dense = np.cumsum(new, dtype=np.int64).reshape(rows, width)
+    dense -= dense[:, :1]
+    ranks = np.empty_like(dense)
+    np.put_along_axis(ranks, order, dense, axis=1)
+    return ranks, width
 
-    better = how many have a strictly better value (the group's size less the rank of the
-    largest tie), worse = how many a strictly worse one (the rank of the smallest tie, less 1).
+
+def _counts_in_rows(
+    ranks: Ints, width: int, segment: Ints, n_segments: int, cells: Ints
+) -> tuple[Ints, Ints, Ints]:
+    """better, worse, compared of the ``cells`` (flat indexes) of a pairs × units matrix among
+    the cells of their row in the same segment (``segment`` per cell; ``n_segments``: in none),
+    by the cells' value ``ranks`` in their row.
+
+    Each row sorted by (segment, rank), one small integer (a stable radix sort), then read as
+    one sequence of runs: a cell's worse = its tie's first place less its segment's, better =
+    its segment's end less its tie's.
     """
-    return (
-        peers.group_by(group)
-        .agg(
-            pl.col("s").filter(pl.col("last")),
-            pl.col("goodness").rank("min").filter(pl.col("last")).alias("lowest"),
-            pl.col("goodness").rank("max").filter(pl.col("last")).alias("highest"),
-            pl.len().alias("n"),
-        )
-        .explode("s", "lowest", "highest")
-        .select(
-            "s",
-            (pl.col("n") - pl.col("highest")).cast(pl.Int64).alias(f"better{suffix}"),
-            (pl.col("lowest") - 1).cast(pl.Int64).alias(f"worse{suffix}"),
-            pl.col("n").cast(pl.Int64).alias(f"compared{suffix}"),
-        )
-    )
+    rows, columns = ranks.shape
+    composite = segment * width + ranks
+    small = np.int16 if (n_segments + 1) * width < (1 << 15) else np.int64
+    order = np.argsort(composite.astype(small), axis=1, kind="stable")
+    flat = (order + (np.arange(rows) * columns)[:, None]).ravel()  # sorted place → cell
+    key = composite.ravel()[flat]
+    new_tie = np.ones(flat.size, dtype=np.bool_)
+    new_tie[1:] = key[1:] != key[:-1]
+    new_tie[::columns] = True  # each row starts anew
+    key //= width
+    new_segment = np.ones(flat.size, dtype=np.bool_)
+    new_segment[1:] = key[1:] != key[:-1]
+    new_segment[::columns] = True
+    place = np.empty(flat.size, dtype=np.int64)
+    place[flat] = np.arange(flat.size)
+    place = place[cells]
+
+    def run(new: Bools) -> tuple[Ints, Ints]:
+        """The first place and the end of each cell's run."""
+        starts = np.flatnonzero(new)
+        which = np.cumsum(new)[place] - 1
+        return starts[which], np.append(starts[1:], flat.size)[which]
+
+    segment_first, segment_end = run(new_segment)
+    tie_first, tie_end = run(new_tie)
+    return segment_end - tie_end, tie_first - segment_first, segment_end - segment_first
+
+
+def _positions(
+    series: SeriesFrame,
+    unit: Ints,
+    pair_rank: Ints,
+    pairs: Ints,
+    sign_of_kpi: Ints,
+    segments: list[tuple[Ints, int]],
+) -> list[tuple[Ints, Ints, Ints, Bools]]:
+    """Per segmentation (a code per unit, or −1 for none; and the number of codes): better,
+    worse, compared of each latest value (of ``unit``, in the (KPI, year) pair at ``pair_rank``
+    in ``pairs``) among the units of its segment with a value in the pair (Riket never counts),
+    and whether its unit is in a segment.
+
+    The pairs' values are a matrix of pair × unit, ranked a block of pairs at a time.
+    """
+    n_units = series.units.len()
+    units = np.arange(n_units)
+    not_riket = units != (series.riket if series.riket is not None else -1)
+    out = [
+        (np.zeros(unit.size, np.int64), np.zeros(unit.size, np.int64),
+         np.zeros(unit.size, np.int64), codes_of_unit[unit] >= 0)
+        for codes_of_unit, _n in segments
+    ]  # fmt: skip
+    block = max(1, RANK_CELLS // max(n_units, 1))
+    # The latest values by pair, so that each block's are one slice.
+    order = np.argsort(pair_rank, kind="stable")
+    bounds = np.searchsorted(pair_rank[order], np.arange(0, pairs.size + block, block))
+    for b, first in enumerate(range(0, pairs.size, block)):
+        chosen = pairs[first : first + block]
+        k, year = chosen // series.span, chosen % series.span
+        cells = (k * n_units * series.span + year)[:, None] + (units * series.span)[None, :]
+        value, present = series.lookup(cells)
+        present &= not_riket
+        ranks, width = _value_ranks(value * sign_of_kpi[k][:, None])
+        rows = order[bounds[b] : bounds[b + 1]]
+        flat = (pair_rank[rows] - first) * n_units + unit[rows]
+        for (codes_of_unit, n_codes), (better, worse, compared, _in) in zip(
+            segments, out, strict=True
+        ):
+            segment = np.where(present & (codes_of_unit >= 0), codes_of_unit, n_codes)
+            better[rows], worse[rows], compared[rows] = _counts_in_rows(
+                ranks, width, segment, n_codes, flat
+            )
+    return out
 
 
 def _similar(
-    series: SeriesFrame, data: AnalysisData, peers: pl.DataFrame, n_pairs: int
-) -> pl.DataFrame:
-    """s, better_s, worse_s, compared_s: each latest value among its Liknande kommuner.
+    series: SeriesFrame, data: AnalysisData, unit: Ints, cell: Ints, value: Floats, sign: Ints
+) -> tuple[Ints, Ints, Ints, Bools]:
+    """better, worse, compared of each latest value (of ``unit``, in ``cell``, with ``value``
+    and its KPI's ``sign``) among its Liknande kommuner (itself too) with a value the same year
+    (Riket never counts), and whether its unit has such a group.
 
-    The peers' values laid out as a grid of (KPI, year) pair × unit, so that each member's
-    value is one look-up.
+    The members of each unit are laid out as a unit × place table, so that the members' values
+    of every latest value are one look-up of their cells (latest value × place).
     """
     n_units = series.units.len()
-    pairs = data.similar.select(
-        codes(series.units, "unit").alias("u"), codes(series.units, "member").alias("m")
-    ).drop_nulls("u")
-    # Each unit with a group is compared with itself too.
-    members = pl.concat(
-        [pairs.drop_nulls("m"), pairs.select("u", pl.col("u").alias("m")).unique()]
-    ).unique()
-    cell = pl.col("pair_rank") * n_units + pl.col("u")
-    grid = pl.repeat(None, n_pairs * n_units, dtype=pl.Float64, eager=True).alias("peer")
-    grid.scatter(peers.select(cell).to_series(), peers.get_column("goodness"))
-    own = peers.filter(pl.col("last")).select("s", "u", cell.alias("cell"), "goodness")
-    return (
-        own.join(members, on="u", how="inner", maintain_order="left")
-        .with_columns(pl.lit(grid).gather(pl.col("cell") + pl.col("m") - pl.col("u")))
-        .group_by("s", maintain_order=True)
-        .agg(
-            (pl.col("peer") > pl.col("goodness")).sum().cast(pl.Int64).alias("better_s"),
-            (pl.col("peer") < pl.col("goodness")).sum().cast(pl.Int64).alias("worse_s"),
-            pl.col("peer").count().cast(pl.Int64).alias("compared_s"),
+    unit_ids = {unit: code for code, unit in enumerate(series.units.to_list())}
+    groups: dict[int, set[int]] = {}
+    for owner, member in data.similar.iter_rows():
+        if owner in unit_ids:
+            found = groups.setdefault(unit_ids[owner], {unit_ids[owner]})  # itself too
+            if member in unit_ids:
+                found.add(unit_ids[member])
+    size = np.zeros(n_units, dtype=np.int64)
+    table = np.full((n_units, max(map(len, groups.values()), default=0)), -1, dtype=np.int64)
+    for owner, members in groups.items():
+        size[owner] = len(members)
+        table[owner, : len(members)] = sorted(members)
+    member = table[unit]
+    riket = series.riket if series.riket is not None else -1
+    counts = (member >= 0) & (member != riket)
+    peer, present = series.lookup(
+        np.where(counts, cell[:, None] + (member - unit[:, None]) * series.span, 0)
+    )
+    counts &= present
+    goodness, peer = (value * sign)[:, None], peer * sign[:, None]
+    better = np.count_nonzero(counts & (peer > goodness), axis=1)
+    worse = np.count_nonzero(counts & (peer < goodness), axis=1)
+    return better, worse, np.count_nonzero(counts, axis=1), size[unit] > 0
+
+
+def _position(better: Ints, worse: Ints, compared: Ints, valid: Bools) -> Ints:
+    """Codes of ``_POSITIONS``: best quartile if fewer than a quarter are better, worst if
+    fewer than a quarter are worse, the middle half otherwise (or if both)."""
+    best, worst = better * 4 < compared, worse * 4 < compared
+    code = np.where(best & ~worst, 1, np.where(worst & ~best, 3, 2))
+    return np.where(valid, code, 0)
+
+
+def _labels(name: str, labels: pl.Series, codes: Array, valid: Bools | None = None) -> pl.Series:
+    """The label of each code (null where not ``valid``): one gather from the few labels."""
+    if valid is not None and not valid.all():
+        labels, codes = _with_null(labels), np.where(valid, codes, labels.len())
+    return labels.gather(codes).alias(name)
+
+
+# The three comparisons and the suffixes of their columns.
+COMPARISONS = (("", ""), ("_kommungrupp", "_kommungrupp"), ("_similar", "_similar"))
+
+
+@dataclass(frozen=True)
+class KpiFigures:
+    """``analyse_series``' results as arrays, one entry per unit × KPI with a value, sorted by
+    unit and KPI: the verdicts as codes (0: none) of the label series above. The goal methods
+    score from the codes and gather rows from the arrays; ``frame`` is the results frame."""
+
+    series: SeriesFrame
+    reference_year: int
+    polarity: pl.Series  # per KPI code
+    u: Ints
+    k: Ints
+    s: Ints
+    period: Ints
+    value: Floats
+    current: Bools
+    directed: Bools
+    riket_value: Floats
+    has_riket: Bools
+    vs_riket: Ints
+    trend: Ints
+    change: Floats
+    has_change: Bools
+    trend_first: Ints
+    trend_last: Ints
+    trend_points: Ints
+    # Per comparison (all units of the type, kommungrupp, Liknande kommuner): position code,
+    # better, worse, compared, and where they are given.
+    positions: tuple[tuple[Ints, Ints, Ints, Ints, Bools], ...]
+    flags: Ints
+
+    @property
+    def size(self) -> int:
+        return self.u.size
+
+    def figures(self, at: Ints | None = None, found: Bools | None = None) -> list[pl.Series]:
+        """The columns from reference_year to flags; of the rows ``at`` (where ``found``, else
+        null) if given."""
+
+        def pick(values: Array) -> Array:
+            return values if at is None else values[at]
+
+        def valid(where: Bools | None = None) -> Bools | None:
+            if where is None:
+                return found
+            return pick(where) if found is None else pick(where) & found
+
+        n = self.size if at is None else at.size
+        columns = [
+            _column("reference_year", np.full(n, self.reference_year, dtype=np.int32), valid()),
+            _labels("polarity", self.polarity, pick(self.k), valid()),
+            _column("period", pick(self.period), valid()),
+            _column("value", pick(self.value), valid()),
+            _column("current", pick(self.current), valid()),
+            _column("riket_value", pick(self.riket_value), valid(self.has_riket)),
+            _labels("vs_riket", _VS_RIKET, pick(self.vs_riket), valid()),
+            _labels("trend", _TRENDS, pick(self.trend), valid()),
+            _column("change_per_year", pick(self.change), valid(self.has_change)),
+            _column("trend_first", pick(self.trend_first), valid()),
+            _column("trend_last", pick(self.trend_last), valid()),
+            _column("trend_points", pick(self.trend_points), valid()).cast(pl.UInt32),
+        ]
+        for (suffix, _), (code, better, worse, compared, given) in zip(
+            COMPARISONS, self.positions, strict=True
+        ):
+            shown = valid(given)
+            columns += [
+                _labels(f"position{suffix}", _POSITIONS, pick(code), valid()),
+                _column(f"better{suffix}", pick(better), shown),
+                _column(f"worse{suffix}", pick(worse), shown),
+                _column(f"compared{suffix}", pick(compared), shown),
+            ]
+        columns.append(_labels("flags", _FLAG_LISTS, pick(self.flags), valid()))
+        return columns
+
+    def frame(self) -> pl.DataFrame:
+        """unit, kpi, the figures (``analyse_kpis``' columns) and the codes u, k, s."""
+        return pl.DataFrame(
+            [
+                self.series.unit_ids(pl.Series(self.u)).alias("unit"),
+                self.series.kpi_ids(pl.Series(self.k)).alias("kpi"),
+                *self.figures(),
+                pl.Series("u", self.u),
+                pl.Series("k", self.k),
+                pl.Series("s", self.s),
+            ]
         )
-    )
-
-
-def _peers(
-    series: SeriesFrame, rows: pl.DataFrame, latest: pl.DataFrame, pairs: pl.Series
-) -> pl.DataFrame:
-    """u, k, s, o, period, value, last: every unit's value (not Riket's) in the (KPI, year)
-    ``pairs``, read from the grid where there is one, else picked from all the rows."""
-    not_riket = pl.col("u") != (series.riket if series.riket is not None else -1)
-    if series.grid is None:
-        wanted = pl.repeat(False, series.kpis.len() * series.span, eager=True)
-        wanted.scatter(pairs, True)
-        pair = series.pair(pl.col("k"), pl.col("period"))
-        return series.decode(rows).filter(pl.lit(wanted).gather(pair), not_riket)
-    n_units = series.units.len()
-    newest = pl.repeat(None, series.kpis.len() * n_units, dtype=CODE, eager=True)
-    newest.scatter(latest.get_column("s"), latest.get_column("o"))
-    cells = (
-        pairs.to_frame("pair")
-        .join(pl.int_range(n_units, dtype=CODE, eager=True).to_frame("u"), how="cross")
-        .filter(not_riket)
-        .select(
-            "u",
-            (pl.col("pair") // series.span).alias("k"),
-            (pl.col("pair") % series.span + series.first_year).alias("period"),
-        )
-        .with_columns((pl.col("k") * n_units + pl.col("u")).alias("s"))
-        .with_columns(series.key(pl.col("k"), pl.col("u"), pl.col("period")).alias("o"))
-        .with_columns(pl.lit(series.grid).gather(pl.col("o")).alias("value"))
-        .filter(pl.col("value").is_not_null())
-    )
-    return cells.with_columns(
-        (pl.lit(newest).gather(pl.col("s")) == pl.col("o")).fill_null(False).alias("last")
-    )
-
-
-def _attach(latest: pl.DataFrame, parts: pl.DataFrame) -> pl.DataFrame:
-    """``latest`` (one row per series s, sorted by s) with the columns of ``parts`` (some of
-    those series, by s) beside it, null for the series ``parts`` does not have."""
-    at = latest.get_column("s").search_sorted(parts.get_column("s"))
-    columns = [
-        pl.repeat(None, latest.height, dtype=parts.schema[name], eager=True)
-        .alias(name)
-        .scatter(at, parts.get_column(name))
-        for name in parts.columns
-        if name != "s"
-    ]
-    return latest.hstack(columns)
 
 
 def analyse_kpis(data: AnalysisData, reference_year: int) -> pl.DataFrame:
@@ -290,127 +438,109 @@ def analyse_kpis(data: AnalysisData, reference_year: int) -> pl.DataFrame:
 def analyse_series(data: AnalysisData, series: SeriesFrame, reference_year: int) -> pl.DataFrame:
     """``analyse_kpis`` on values already encoded (``series.encode``) up to the year, with the
     codes (``CODES``: u, k, s) of each row as further columns; sorted by unit and KPI."""
+    return kpi_figures(data, series, reference_year).frame()
+
+
+def kpi_figures(data: AnalysisData, series: SeriesFrame, reference_year: int) -> KpiFigures:
+    """``analyse_series``' results as arrays."""
     kpis = kpi_facts(data, series)
     units = unit_facts(data, series)
-    s = series.rows.get_column("s")
-    last = (s != s.shift(-1)).fill_null(True)
-    rows = series.rows.with_columns(last.alias("last"))
-    at_last = last.arg_true()
+    n_units, n_kpis, span = series.units.len(), series.kpis.len(), series.span
+    riket = series.riket if series.riket is not None else -1
+    last = series.last
+    newest = series.o[last] // span  # each series' s
+    # The series in the order of the results (unit, then KPI), as positions in ``last``.
+    in_order = np.full(n_units * n_kpis, -1, dtype=np.int64)
+    in_order[(newest % n_units) * n_kpis + newest // n_units] = np.arange(last.size)
+    at = in_order[in_order >= 0]
 
     # -- latest value, and Riket's value the same year -------------------------------------
-    latest = series.decode(rows.select(pl.col("s", "o", "value").gather(at_last)))
-    latest = latest.hstack(_trend(rows, at_last, series.span, series.first_year))
-    latest = latest.with_columns(
-        pl.lit(kpis.get_column(c)).gather(pl.col("k")).alias(c) for c in ("polarity", "sign")
-    )
-    keys = rows.get_column("o")
-    riket_value: pl.Expr = pl.lit(None, dtype=pl.Float64)
-    if series.riket is not None:
-        wanted = latest.get_column("o") + (series.riket - latest.get_column("u")) * series.span
-        at = keys.search_sorted(wanted, side="right").cast(pl.Int64) - 1
-        at = at.clip(lower_bound=0)
-        found = keys.gather(at) == wanted
-        riket_value = pl.when(pl.lit(found)).then(pl.lit(rows.get_column("value").gather(at)))
-    latest = latest.with_columns(riket_value.alias("riket_value"))
+    trend_points, trend_first, trend_last, change, has_change = _trend(series, last)
+    trend_points, trend_first, trend_last = trend_points[at], trend_first[at], trend_last[at]
+    change, has_change = change[at], has_change[at]
+    last, ls = last[at], newest[at]
+    lo, value = series.o[last], series.value[last]
+    u, k = ls % n_units, ls // n_units
+    period = lo - ls * span + series.first_year
+    sign_of_kpi = kpis.get_column("sign").fill_null(0).to_numpy()
+    sign = sign_of_kpi[k]
+    directed = sign != 0
+    riket_value, has_riket = series.lookup(lo + (riket - u) * span)
+    if series.riket is None:
+        has_riket[:] = False
 
     # -- positions --------------------------------------------------------------------------
-    # Only the (KPI, year) pairs some unit's latest value falls in need ranking.
-    pair = series.pair(pl.col("k"), pl.col("period"))
-    pairs = latest.filter(pl.col("sign").is_not_null()).select(pair).to_series().unique().sort()
-    peers = _peers(series, rows, latest, pairs).with_columns(
-        pl.lit(units.get_column("t")).gather(pl.col("u")).alias("t"),
-        pl.lit(units.get_column("g")).gather(pl.col("u")).alias("g"),
-        (pl.col("value") * pl.lit(kpis.get_column("sign")).gather(pl.col("k"))).alias("goodness"),
-        pair.alias("pair"),
-    )
+    # Only the (KPI, year) pairs some unit's latest value falls in need ranking; each unit's
+    # latest value (not Riket's) is ranked in its pair.
+    pair = k * span + (period - series.first_year)
+    wanted = np.zeros(n_kpis * span, dtype=np.bool_)
+    wanted[pair[directed]] = True
+    pairs = np.flatnonzero(wanted)
+    own = np.flatnonzero(directed & (u != riket))
     n_types = int(units.get_column("t").max() or 0) + 1  # type: ignore[arg-type]
     n_groups = int(units.get_column("g").max() or 0) + 1  # type: ignore[arg-type]
-    peers = peers.with_columns(
-        pairs.search_sorted(peers.get_column("pair")).cast(CODE).alias("pair_rank"),
-        (pl.col("pair") * n_types + pl.col("t")).alias("by_type"),
-        (pl.col("pair") * n_groups + pl.col("g")).alias("by_group"),
+    # Units without a type are compared among themselves (a type of their own).
+    types = units.get_column("t").fill_null(n_types).to_numpy()
+    groups = units.get_column("g").fill_null(-1).to_numpy()
+    comparisons = _positions(
+        series,
+        u[own],
+        (np.cumsum(wanted) - 1)[pair[own]],
+        pairs,
+        sign_of_kpi,
+        [(types, n_types + 1), (groups, n_groups)],
     )
-    by_type = _counts(peers, "by_type", "")
-    by_group = _counts(peers.filter(pl.col("g").is_not_null()), "by_group", "_g")
-    similar = _similar(series, data, peers, pairs.len())
+    comparisons.append(_similar(series, data, u[own], lo[own], value[own], sign[own]))
+    positions = []
+    for figures in comparisons:
+        better, worse, compared = (np.zeros(u.size, dtype=np.int64) for _ in range(3))
+        given = np.zeros(u.size, dtype=np.bool_)
+        for column, figure in zip((better, worse, compared, given), figures, strict=True):
+            column[own] = figure
+        positions.append(
+            (_position(better, worse, compared, given), better, worse, compared, given)
+        )
 
-    result = latest
-    for counts in (by_type, by_group, similar):
-        result = _attach(result, counts)
-    directed = pl.col("sign").is_not_null()
-    current = pl.col("period") >= reference_year - MAX_AGE_YEARS
-    adjusted = pl.col("change_per_year") * pl.col("sign")
-    gap = (pl.col("value") - pl.col("riket_value")) * pl.col("sign")
-    tolerance = pl.col("riket_value").abs() * RIKET_BAND
-    is_riket = pl.col("u") == (series.riket if series.riket is not None else -1)
-    result = result.sort(pl.col("u") * series.kpis.len() + pl.col("k"))
-    result = result.with_columns(
-        pl.lit(series.unit_ids(result.get_column("u"))).alias("unit"),
-        pl.lit(series.kpi_ids(result.get_column("k"))).alias("kpi"),
-        pl.lit(reference_year).alias("reference_year"),
-        current.alias("current"),
-        pl.when(~directed)
-        .then(None)
-        .when(pl.col("change_per_year").is_null())
-        .then(pl.lit(Trend.DATA_SAKNAS.value))
-        .when(adjusted > STABLE_BAND)
-        .then(pl.lit(Trend.FORBATTRING.value))
-        .when(adjusted < -STABLE_BAND)
-        .then(pl.lit(Trend.FORSAMRING.value))
-        .otherwise(pl.lit(Trend.OFORANDRAD.value))
-        .alias("trend"),
-        _position(pl.col("better"), pl.col("worse"), pl.col("compared")).alias("position"),
-        _position(pl.col("better_g"), pl.col("worse_g"), pl.col("compared_g")).alias(
-            "position_kommungrupp"
-        ),
-        _position(pl.col("better_s"), pl.col("worse_s"), pl.col("compared_s")).alias(
-            "position_similar"
-        ),
-        pl.when(~directed | pl.col("riket_value").is_null())
-        .then(None)
-        .when(gap > tolerance)
-        .then(pl.lit(BETTER_THAN_RIKET))
-        .when(gap < -tolerance)
-        .then(pl.lit(WORSE_THAN_RIKET))
-        .otherwise(pl.lit(LEVEL_WITH_RIKET))
-        .alias("vs_riket"),
-        _flags(
-            pl.col("polarity") == "unknown",
-            pl.col("polarity") == "neither",
-            ~current,
-            pl.col("change_per_year").is_null(),
-            pl.col("riket_value").is_null() & ~is_riket,
-        ).alias("flags"),
+    # -- the verdicts -----------------------------------------------------------------------
+    current: Bools = period >= reference_year - MAX_AGE_YEARS
+    adjusted = change * sign
+    trend = np.where(
+        ~has_change, 4, np.where(adjusted > STABLE_BAND, 1, np.where(adjusted < -STABLE_BAND, 3, 2))
     )
-    return result.select(
-        "unit",
-        "kpi",
-        "reference_year",
-        "polarity",
-        "period",
-        "value",
-        "current",
-        "riket_value",
-        "vs_riket",
-        "trend",
-        "change_per_year",
-        "trend_first",
-        "trend_last",
-        "trend_points",
-        "position",
-        "better",
-        "worse",
-        "compared",
-        "position_kommungrupp",
-        pl.col("better_g").alias("better_kommungrupp"),
-        pl.col("worse_g").alias("worse_kommungrupp"),
-        pl.col("compared_g").alias("compared_kommungrupp"),
-        "position_similar",
-        pl.col("better_s").alias("better_similar"),
-        pl.col("worse_s").alias("worse_similar"),
-        pl.col("compared_s").alias("compared_similar"),
-        "flags",
-        *CODES,
+    gap, tolerance = (value - riket_value) * sign, np.abs(riket_value) * RIKET_BAND
+    vs_riket = np.where(gap > tolerance, 1, np.where(gap < -tolerance, 3, 2))
+    polarity = kpis.get_column("polarity")
+    unknown = (polarity == "unknown").to_numpy()[k]
+    neither = (polarity == "neither").to_numpy()[k]
+    flags = (
+        unknown * 1
+        + neither * 2
+        + ~current * 4
+        + ~has_change * 8
+        + (~has_riket & (u != riket)) * 16
+    )
+    return KpiFigures(
+        series=series,
+        reference_year=reference_year,
+        polarity=polarity,
+        u=u,
+        k=k,
+        s=ls,
+        period=period,
+        value=value,
+        current=current,
+        directed=directed,
+        riket_value=riket_value,
+        has_riket=has_riket,
+        vs_riket=np.where(directed & has_riket, vs_riket, 0),
+        trend=np.where(directed, trend, 0),
+        change=change,
+        has_change=has_change,
+        trend_first=trend_first,
+        trend_last=trend_last,
+        trend_points=trend_points,
+        positions=tuple(positions),
+        flags=flags,
     )
 
 
@@ -420,6 +550,8 @@ __all__ = [
     "RIKET_BAND",
     "STABLE_BAND",
     "TREND_WINDOW",
+    "KpiFigures",
     "analyse_kpis",
     "analyse_series",
+    "kpi_figures",
 ]
