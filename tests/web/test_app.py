@@ -2,52 +2,18 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import clean_environ
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.web.browser import serving
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data_dir: Path = tmp_path_factory.mktemp("web")
-    port = _free_port()
-    env = {**clean_environ(), "GLOKAL_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "glokal", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"glokal serve did not start:\n{output}")
-            time.sleep(0.2)
+    with serving(tmp_path_factory.mktemp("web")) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_start_page_lists_goals_and_units_from_the_database(server: str) -> None:
@@ -84,3 +50,11 @@ def test_security_headers(server: str) -> None:
     policy = page.headers["content-security-policy"]
     assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy
     assert httpx.get(f"{server}/index.json").headers["x-content-type-options"] == "nosniff"
+
+
+def test_head_is_get_without_the_body(server: str) -> None:
+    for path in ("/", "/1781/mal/13", "/1781/mal/13.json", "/static/glokal.css"):
+        got, head = httpx.get(f"{server}{path}"), httpx.head(f"{server}{path}")
+        assert head.status_code == 200 and head.content == b"", path
+        assert head.headers["content-type"] == got.headers["content-type"]
+    assert httpx.head(f"{server}/9999").status_code == 404

@@ -112,10 +112,26 @@ class GlokalApp(FastAPI):
     page_cache: PageCache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            # HEAD is GET without the body (link checkers and `curl -I` ask it of every page);
+            # FastAPI's routes answer GET only.
+            scope = {**scope, "method": "GET"}
+            send = _headers_only(send)
         await self.page_cache(scope, receive, send)
 
     async def _without_cache(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
+
+
+def _headers_only(send: Send) -> Send:
+    async def send_headers(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b""}
+        await send(message)
+
+    return send_headers
 
 
 def create_app(settings: Settings, store: Store | None = None) -> GlokalApp:
