@@ -5,7 +5,7 @@ The method (docs/classifier.md has a worked example):
 1. The text's language is guessed from its most common short words (sv, en, or both).
 2. Every vocabulary term of that language is matched against the text's words. Where several
    terms of one goal start at the same word ("climate change" and "climate"), the goal counts
-   the strongest one only.
+   the strongest one only (on equal weight, the more specific one).
 3. A goal's evidence is the sum over its distinct terms of ``weight × (1 + ln count)``, so a
    repeated word counts less each time. It is divided by ``sqrt(max(1, words / 100))``: a long
    document needs more evidence than a short passage.
@@ -225,6 +225,13 @@ class _Hit:
     starts: set[int] = field(default_factory=set)
 
 
+def _strength(term: Term) -> tuple[float, int, int]:
+    """Which of several terms starting at one word a goal counts: the heaviest, and on equal
+    weight the most specific (more words, longer literals), so "klimatavtryck*" counts as
+    itself rather than as one more "klimat*"."""
+    return (term.weight, len(term.words), sum(len(w.literal) for w in term.words))
+
+
 def detect_language(words: Sequence[str]) -> str:
     """The language of a text's words: sv, en, or sv+en when neither clearly dominates."""
     counts = {lang: sum(1 for w in words if w in fw) for lang, fw in _FUNCTION_WORDS.items()}
@@ -292,13 +299,14 @@ class Classifier:
         return list(hits.values())
 
     def score_goals(self, hits: Iterable[_Hit], words: int) -> dict[int, float]:
-        """Per goal, the evidence sum of step 3 (strongest term per starting word)."""
+        """Per goal, the evidence sum of step 3 (strongest, then most specific, term per
+        starting word)."""
         strongest: dict[tuple[int, int], Term] = {}  # (goal, start word) → its strongest term
         for hit in hits:
             for start in hit.starts:
                 key = (hit.term.goal, start)
                 held = strongest.get(key)
-                if held is None or hit.term.weight > held.weight:
+                if held is None or _strength(hit.term) > _strength(held):
                     strongest[key] = hit.term
         counts: dict[tuple[int, str], tuple[float, int]] = {}
         for (goal, _start), term in strongest.items():
