@@ -132,16 +132,14 @@ def kpi_facts(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
 
 def unit_facts(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
     """u, t, g: per unit code its type's and kommungrupp's codes (g null without a group)."""
-    row = _by_code(series.units, data.units, "unit")
-    about = data.units.select("type", "kommungrupp")
-    about = pl.DataFrame([_with_null(about.get_column(c)).gather(row) for c in about.columns])
-    types = about.get_column("type").drop_nulls().unique().sort()
-    groups = about.get_column("kommungrupp").drop_nulls().unique().sort()
-    return about.select(
-        pl.int_range(pl.len(), dtype=CODE).alias("u"),
-        codes(types, "type").alias("t"),
-        codes(groups, "kommungrupp").alias("g"),
-    )
+    row = _by_code(series.units, data.units, "unit").tolist()
+    about = [[*data.units.get_column(c).to_list(), None] for c in ("type", "kommungrupp")]
+    columns = {}
+    for name, values in zip(("t", "g"), about, strict=True):
+        found = [values[r] for r in row]
+        code = {v: c for c, v in enumerate(sorted({v for v in found if v is not None}))}
+        columns[name] = pl.Series([code.get(v) for v in found], dtype=CODE)
+    return pl.DataFrame({"u": np.arange(len(row)), **columns})
 
 
 def _column(name: str, values: Array, valid: Bools | None = None) -> pl.Series:
@@ -162,12 +160,14 @@ def _trend(series: SeriesFrame, last: Ints) -> tuple[Ints, Ints, Ints, Floats, B
     length = np.diff(last, prepend=-1)  # rows per series
     n = np.minimum(length, TREND_WINDOW)
     back = np.arange(TREND_WINDOW)[:, None]
-    at = np.maximum(last[None, :] - back, 0)
     has = length[None, :] > back
+    # Gathered series by series (a series' window is one or two cache lines), then turned.
+    at = np.maximum(last[:, None] - back.T, 0)
+    o, value = (np.ascontiguousarray(column[at].T) for column in (series.o, series.value))
     # A row's period is its o less its series' first cell, plus the first year.
-    start = series.o[last] // series.span * series.span - series.first_year
-    p = np.where(has, series.o[at] - start[None, :], 0)
-    v = np.where(has, series.value[at], 0.0)
+    start = o[0] // series.span * series.span - series.first_year
+    p = np.where(has, o - start[None, :], 0)
+    v = np.where(has, value, 0.0)
 
     def total(terms: Array) -> Array:
         return reduce(add, (terms[j] for j in range(TREND_WINDOW - 1, -1, -1)))
@@ -184,86 +184,76 @@ def _trend(series: SeriesFrame, last: Ints) -> tuple[Ints, Ints, Ints, Floats, B
     return n, first, p[0], change, n >= MIN_TREND_POINTS
 
 
-def _value_ranks(good: Floats) -> tuple[Ints, int]:
-    """The dense rank of each cell's value in its row (0: the smallest; ties share one, and
-    NaN ties NaN, as Polars ranks), and one more than the largest rank."""
-    rows, width = good.shape
-    order = np.argsort(good, axis=1)
-    ranked = np.take_along_axis(good, order, axis=1).ravel()
-    new = np.ones(ranked.size, dtype=np.bool_)
-    new[1:] = ranked[1:] != ranked[:-1]
-    if np.isnan(ranked).any():
-        new[1:] &= ~(np.isnan(ranked[1:]) & np.isnan(ranked[:-1]))
-    new[::width] = True
-    dense = np.cumsum(new, dtype=np.int64).reshape(rows, width)
-    dense -= dense[:, :1]
-    ranks = np.empty_like(dense)
-    np.put_along_axis(ranks, order, dense, axis=1)
-    return ranks, width
+def _members(series: SeriesFrame, data: AnalysisData) -> tuple[Ints, Ints]:
+    """Each unit's Liknande kommuner (itself too, if it has a group) as a unit × place table of
+    unit codes (−1: no one), and the size of each unit's group (0: none)."""
+    n_units = series.units.len()
+    pairs = data.similar.select(
+        codes(series.units, "unit").alias("u"), codes(series.units, "member").alias("m")
+    ).drop_nulls("u")
+    owner, member = (pairs.get_column(c).to_numpy() for c in ("u", "m"))
+    known = pairs.get_column("m").is_not_null().to_numpy()
+    # Each pair once, sorted by owner, then member.
+    key = np.unique(np.concatenate([owner[known] * n_units + member[known], owner * (n_units + 1)]))
+    owner, member = key // n_units, key % n_units
+    size = np.bincount(owner, minlength=n_units)
+    table = np.full((n_units, int(size.max(initial=0))), -1, dtype=np.int64)
+    table[owner, np.arange(key.size) - (np.cumsum(size) - size)[owner]] = member
+    return table, size
 
 
-def _counts_in_rows(
-    ranks: Ints, width: int, segment: Ints, n_segments: int, cells: Ints
-) -> tuple[Ints, Ints, Ints]:
-    """better, worse, compared of the ``cells`` (flat indexes) of a pairs × units matrix among
-    the cells of their row in the same segment (``segment`` per cell; ``n_segments``: in none),
-    by the cells' value ``ranks`` in their row.
-
-    Each row sorted by (segment, rank), one small integer (a stable radix sort), then read as
-    one sequence of runs: a cell's worse = its tie's first place less its segment's, better =
-    its segment's end less its tie's.
-    """
-    rows, columns = ranks.shape
-    composite = segment * width + ranks
-    small = np.int16 if (n_segments + 1) * width < (1 << 15) else np.int64
-    order = np.argsort(composite.astype(small), axis=1, kind="stable")
-    flat = (order + (np.arange(rows) * columns)[:, None]).ravel()  # sorted place → cell
-    key = composite.ravel()[flat]
-    new_tie = np.ones(flat.size, dtype=np.bool_)
-    new_tie[1:] = key[1:] != key[:-1]
-    new_tie[::columns] = True  # each row starts anew
-    key //= width
-    new_segment = np.ones(flat.size, dtype=np.bool_)
-    new_segment[1:] = key[1:] != key[:-1]
-    new_segment[::columns] = True
-    place = np.empty(flat.size, dtype=np.int64)
-    place[flat] = np.arange(flat.size)
-    place = place[cells]
-
-    def run(new: Bools) -> tuple[Ints, Ints]:
-        """The first place and the end of each cell's run."""
-        starts = np.flatnonzero(new)
-        which = np.cumsum(new)[place] - 1
-        return starts[which], np.append(starts[1:], flat.size)[which]
-
-    segment_first, segment_end = run(new_segment)
-    tie_first, tie_end = run(new_tie)
-    return segment_end - tie_end, tie_first - segment_first, segment_end - segment_first
+Comparison = tuple[Ints, Ints, Ints, Bools]  # better, worse, compared, and where given
 
 
 def _positions(
     series: SeriesFrame,
+    data: AnalysisData,
     unit: Ints,
     pair_rank: Ints,
     pairs: Ints,
     sign_of_kpi: Ints,
-    segments: list[tuple[Ints, int]],
-) -> list[tuple[Ints, Ints, Ints, Bools]]:
-    """Per segmentation (a code per unit, or −1 for none; and the number of codes): better,
-    worse, compared of each latest value (of ``unit``, in the (KPI, year) pair at ``pair_rank``
-    in ``pairs``) among the units of its segment with a value in the pair (Riket never counts),
-    and whether its unit is in a segment.
+    segmentations: list[Ints],
+) -> list[Comparison]:
+    """better, worse, compared of each latest value (of ``unit``, in the (KPI, year) pair at
+    ``pair_rank`` in ``pairs``) among the units with a value in the pair (Riket never counts):
+    per segmentation (a code per unit, −1 for none) among the units of its segment; then among
+    its Liknande kommuner.
 
-    The pairs' values are a matrix of pair × unit, ranked a block of pairs at a time.
+    The pairs' values are a matrix of pair × unit, taken a block of pairs at a time. Each row
+    is sorted by value once; read as one sequence, a value's ties are one run of it. The units
+    of each segment before a place are counted for all of a segmentation's segments by one
+    cumulative sum of bit fields (a unit of segment c adds 1 << (c × bits)): "worse" is the
+    count in the value's own segment before its tie, "better" the count after it.
     """
     n_units = series.units.len()
     units = np.arange(n_units)
     not_riket = units != (series.riket if series.riket is not None else -1)
+    table, size = _members(series, data)
+    # Per segmentation its words: per unit what it adds and where its count is (shift), for
+    # the units whose segment the word counts (as many segments to a word as 63 bits hold).
+    words = []
+    for codes_of_unit in segmentations:
+        grouped = codes_of_unit[codes_of_unit >= 0]
+        bits = max(int(np.bincount(grouped).max(initial=0)).bit_length(), 1)  # any count
+        per_word = 63 // bits
+        segmentation = []
+        for low in range(0, int(grouped.max(initial=-1)) + 1, per_word):
+            field = codes_of_unit - low
+            counted = (codes_of_unit >= 0) & (field < per_word) & (field >= 0)
+            shift = np.where(counted, field, 0) * bits
+            segmentation.append((np.where(counted, 1 << shift, 0), shift, counted, bits))
+        words.append(segmentation)
     out = [
         (np.zeros(unit.size, np.int64), np.zeros(unit.size, np.int64),
          np.zeros(unit.size, np.int64), codes_of_unit[unit] >= 0)
-        for codes_of_unit, _n in segments
+        for codes_of_unit in segmentations
     ]  # fmt: skip
+    similar: Comparison = (
+        np.zeros(unit.size, np.int64),
+        np.zeros(unit.size, np.int64),
+        np.zeros(unit.size, np.int64),
+        size[unit] > 0,
+    )
     block = max(1, RANK_CELLS // max(n_units, 1))
     # The latest values by pair, so that each block's are one slice.
     order = np.argsort(pair_rank, kind="stable")
@@ -274,53 +264,52 @@ def _positions(
         cells = (k * n_units * series.span + year)[:, None] + (units * series.span)[None, :]
         value, present = series.lookup(cells)
         present &= not_riket
-        ranks, width = _value_ranks(value * sign_of_kpi[k][:, None])
+        good = value * sign_of_kpi[k][:, None]
         rows = order[bounds[b] : bounds[b + 1]]
-        flat = (pair_rank[rows] - first) * n_units + unit[rows]
-        for (codes_of_unit, n_codes), (better, worse, compared, _in) in zip(
-            segments, out, strict=True
-        ):
-            segment = np.where(present & (codes_of_unit >= 0), codes_of_unit, n_codes)
-            better[rows], worse[rows], compared[rows] = _counts_in_rows(
-                ranks, width, segment, n_codes, flat
-            )
-    return out
+        own = unit[rows]
+        start = (pair_rank[rows] - first) * n_units  # the row's first place in the sequence
 
+        # -- each row by value; ties -----------------------------------------------------
+        by_value = np.argsort(good, axis=1)
+        flat = (by_value + (np.arange(chosen.size) * n_units)[:, None]).ravel()
+        ranked = good.ravel()[flat]
+        new_tie = np.ones(flat.size, dtype=np.bool_)
+        new_tie[1:] = ranked[1:] != ranked[:-1]
+        if np.isnan(ranked).any():  # NaN ties NaN, as Polars ranks
+            new_tie[1:] &= ~(np.isnan(ranked[1:]) & np.isnan(ranked[:-1]))
+        new_tie[::n_units] = True
+        place = np.empty(flat.size, dtype=np.int64)
+        place[flat] = np.arange(flat.size)
+        tie_starts = np.flatnonzero(new_tie)
+        tie = np.cumsum(new_tie)[place[start + own]] - 1
+        tie_first, tie_end = tie_starts[tie], np.append(tie_starts[1:], flat.size)[tie]
+        valid = present.ravel()[flat]
+        column = by_value.ravel()  # the unit at each place
 
-def _similar(
-    series: SeriesFrame, data: AnalysisData, unit: Ints, cell: Ints, value: Floats, sign: Ints
-) -> tuple[Ints, Ints, Ints, Bools]:
-    """better, worse, compared of each latest value (of ``unit``, in ``cell``, with ``value``
-    and its KPI's ``sign``) among its Liknande kommuner (itself too) with a value the same year
-    (Riket never counts), and whether its unit has such a group.
+        # -- counts per segment ----------------------------------------------------------
+        for segmentation, (better, worse, compared, _given) in zip(words, out, strict=True):
+            for step, shift_of_unit, in_word, bits in segmentation:
+                counted = np.zeros(flat.size + 1, dtype=np.int64)  # units before each place
+                np.cumsum(np.where(valid, step[column], 0), out=counted[1:])
+                shift, mask, mine = shift_of_unit[own], (1 << bits) - 1, in_word[own]
+                base = counted[start]
+                total = (counted[start + n_units] - base) >> shift & mask
+                upto = (counted[tie_end] - base) >> shift & mask
+                below = (counted[tie_first] - base) >> shift & mask
+                better[rows] = np.where(mine, total - upto, better[rows])
+                worse[rows] = np.where(mine, below, worse[rows])
+                compared[rows] = np.where(mine, total, compared[rows])
 
-    The members of each unit are laid out as a unit × place table, so that the members' values
-    of every latest value are one look-up of their cells (latest value × place).
-    """
-    n_units = series.units.len()
-    unit_ids = {unit: code for code, unit in enumerate(series.units.to_list())}
-    groups: dict[int, set[int]] = {}
-    for owner, member in data.similar.iter_rows():
-        if owner in unit_ids:
-            found = groups.setdefault(unit_ids[owner], {unit_ids[owner]})  # itself too
-            if member in unit_ids:
-                found.add(unit_ids[member])
-    size = np.zeros(n_units, dtype=np.int64)
-    table = np.full((n_units, max(map(len, groups.values()), default=0)), -1, dtype=np.int64)
-    for owner, members in groups.items():
-        size[owner] = len(members)
-        table[owner, : len(members)] = sorted(members)
-    member = table[unit]
-    riket = series.riket if series.riket is not None else -1
-    counts = (member >= 0) & (member != riket)
-    peer, present = series.lookup(
-        np.where(counts, cell[:, None] + (member - unit[:, None]) * series.span, 0)
-    )
-    counts &= present
-    goodness, peer = (value * sign)[:, None], peer * sign[:, None]
-    better = np.count_nonzero(counts & (peer > goodness), axis=1)
-    worse = np.count_nonzero(counts & (peer < goodness), axis=1)
-    return better, worse, np.count_nonzero(counts, axis=1), size[unit] > 0
+        # -- Liknande kommuner: each member's value, one look-up in the row ---------------
+        member = table[own]
+        counts = member >= 0
+        at = start[:, None] + np.where(counts, member, 0)
+        counts &= present.ravel()[at]
+        peer, mine = good.ravel()[at], good.ravel()[start + own][:, None]
+        similar[0][rows] = np.count_nonzero(counts & (peer > mine), axis=1)
+        similar[1][rows] = np.count_nonzero(counts & (peer < mine), axis=1)
+        similar[2][rows] = np.count_nonzero(counts, axis=1)
+    return [*out, similar]
 
 
 def _position(better: Ints, worse: Ints, compared: Ints, valid: Bools) -> Ints:
@@ -478,19 +467,18 @@ def kpi_figures(data: AnalysisData, series: SeriesFrame, reference_year: int) ->
     pairs = np.flatnonzero(wanted)
     own = np.flatnonzero(directed & (u != riket))
     n_types = int(units.get_column("t").max() or 0) + 1  # type: ignore[arg-type]
-    n_groups = int(units.get_column("g").max() or 0) + 1  # type: ignore[arg-type]
     # Units without a type are compared among themselves (a type of their own).
     types = units.get_column("t").fill_null(n_types).to_numpy()
     groups = units.get_column("g").fill_null(-1).to_numpy()
     comparisons = _positions(
         series,
+        data,
         u[own],
         (np.cumsum(wanted) - 1)[pair[own]],
         pairs,
         sign_of_kpi,
-        [(types, n_types + 1), (groups, n_groups)],
+        [types, groups],
     )
-    comparisons.append(_similar(series, data, u[own], lo[own], value[own], sign[own]))
     positions = []
     for figures in comparisons:
         better, worse, compared = (np.zeros(u.size, dtype=np.int64) for _ in range(3))

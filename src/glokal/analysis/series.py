@@ -136,11 +136,20 @@ def encode(
     """
     units = _ids(data.units.get_column("unit"))
     kpis = _ids(pl.concat([data.kpis.get_column("kpi"), data.goal_kpis.get_column("kpi")]))
-    window = pl.col("period") <= reference_year
-    if first_year is not None:
-        window &= pl.col("period") >= first_year
-    values = data.values.filter(window, pl.col("kpi").is_not_null())
-    lowest = values.get_column("period").min()
+    values = data.values
+    period = values.get_column("period")
+    lowest, highest = period.min(), period.max()
+    # Filtered only where some row is outside the window (a filter copies every column).
+    if (
+        values.get_column("kpi").null_count()
+        or (highest is not None and highest > reference_year)  # type: ignore[operator]
+        or (first_year is not None and lowest is not None and lowest < first_year)  # type: ignore[operator]
+    ):
+        window = pl.col("period") <= reference_year
+        if first_year is not None:
+            window &= pl.col("period") >= first_year
+        values = values.filter(window, pl.col("kpi").is_not_null())
+        lowest = values.get_column("period").min()
     start = int(lowest) if lowest is not None else reference_year  # type: ignore[arg-type]
     span = reference_year - start + 1
     n_units = units.len()
@@ -158,19 +167,27 @@ def encode(
             kpis = _ids(pl.concat([kpis, values.get_column("kpi")]))
             keys = keyed(kpis)
         keys = keys.drop_nulls("o")  # units not in data.units
-    o: Ints = keys.get_column("o").to_numpy()
-    value: Floats = keys.get_column("value").to_numpy()
+    # The keys and values chunk by chunk as Polars holds them (as NumPy views, not copies).
+    chunks = [
+        (o.to_numpy(), value.to_numpy())
+        for o, value in zip(
+            keys.get_column("o").get_chunks(), keys.get_column("value").get_chunks(), strict=True
+        )
+    ]
+    rows = keys.height
     cells = kpis.len() * n_units * span
     grid: Floats | None = None
     present: Bools | None = None
-    if cells <= DENSE_CELLS_PER_ROW * o.size + DENSE_CELLS:
+    if cells <= DENSE_CELLS_PER_ROW * rows + DENSE_CELLS:
         # Each value in its cell of the grid of every KPI × unit × year: read in cell order,
         # the values are sorted by o (a counting sort), unless two rows share a cell.
         present = np.zeros(cells, dtype=np.bool_)
-        present[o] = True
-        if np.count_nonzero(present) == o.size:
+        for o, _value in chunks:
+            present[o] = True
+        if np.count_nonzero(present) == rows:
             grid = np.zeros(cells)
-            grid[o] = value
+            for o, value in chunks:
+                grid[o] = value
             o = np.flatnonzero(present)
             value = grid[o]
             # A series' newest row is the last of the rows before the next series' cells.
@@ -179,6 +196,8 @@ def encode(
         else:
             present = None
     if grid is None:
+        o = np.concatenate([o for o, _value in chunks] or [np.zeros(0, dtype=np.int64)])
+        value = np.concatenate([value for _o, value in chunks] or [np.zeros(0)])
         if o.size and not bool((o[1:] >= o[:-1]).all()):
             order = np.argsort(o, kind="stable")  # rows that share a cell keep their order
             o, value = o[order], value[order]
