@@ -25,10 +25,8 @@ from glokal.analysis.data import AnalysisData
 from glokal.analysis.kpis import (
     _POSITIONS,
     _TRENDS,
-    KpiFigures,
     _column,
     _labels,
-    _with_null,
     kpi_facts,
     kpi_figures,
 )
@@ -196,31 +194,26 @@ def aggregate(
 def contributions(
     series: SeriesFrame,
     grid: tuple[Ints, Ints, Ints],
-    figures: KpiFigures,
-    at: Ints,
-    found: Bools,
-    extra: pl.DataFrame,
-    score: pl.Series,
-    unused: pl.Series,
+    kpi_results: pl.DataFrame,
+    at: pl.Series,
     titles: pl.Series,
 ) -> pl.DataFrame:
     """unit, goal, kpi and every figure the explanation names, one row per KPI of a goal.
 
     ``grid`` is ``goal_kpi_grid``; ``at`` the position of each row's unit × KPI row in
-    ``figures`` (where ``found``); ``extra`` the method's further columns of those rows (by
-    ``at``); ``score`` and ``unused`` each grid row's; ``titles`` the KPIs' titles by code.
+    ``kpi_results`` (null where it has none); ``titles`` the KPIs' titles by code.
     """
     u, goal, k = grid
-    unused = unused.fill_null(UNUSED_NO_VALUE)
-    missing = pl.Series(np.where(found, at, extra.height))  # a row of nulls after the rows
-    extra = pl.concat([extra, extra.clear(1)]).select(pl.all().gather(missing))
+    # One gather of the whole frame (several times faster than a gather per column).
+    figures = kpi_results.drop("unit", "kpi", *CODES).gather(at)
+    score = figures.get_column("score")
+    unused = figures.get_column("unused").fill_null(UNUSED_NO_VALUE)
     return pl.DataFrame(
         [
             series.unit_ids(pl.Series(u)).alias("unit"),
             pl.Series("goal", goal),
             series.kpi_ids(pl.Series(k)).alias("kpi"),
-            *figures.figures(at, found),
-            *extra,
+            *figures.drop("score", "unused"),
             score,
             unused.set(score.is_not_null(), None),
             titles.gather(k).alias("title"),
@@ -249,7 +242,6 @@ def suggest(
     series = encode(data, year)
     figures = kpi_figures(data, series, year)
     kpi_results = figures.frame()
-    extra = pl.DataFrame()
     if method == "default":
         score, unused = _default_score(
             figures.positions[0][0], figures.trend, figures.directed, figures.current
@@ -264,7 +256,6 @@ def suggest(
         kpi_results = kpi_results.select(
             *(c for c in kpi_results.columns if c not in ("score", "unused")), "score", "unused"
         )
-        extra = kpi_results.select(c for c in progress.columns if c not in ("s", "score", "unused"))
         scale = OPENSDG_SCALE
     wanted = data.units.select(
         codes(series.units, "unit").alias("u"), "type", pl.col("unit").alias("id")
@@ -279,22 +270,18 @@ def suggest(
     at = where[k * series.units.len() + u]
     found = at < figures.size
     at = np.where(found, at, 0)
-    scores = kpi_results.get_column("score")
-    grid_score = _with_null(scores).gather(np.where(found, at, figures.size))
-    grid_unused = _with_null(kpi_results.get_column("unused")).gather(
-        np.where(found, at, figures.size)
-    )
-    scored = grid_score.is_not_null().to_numpy()
+    rows = _column("at", at.astype(np.uint32), found)
+    grid_score = kpi_results.get_column("score").gather(rows)
     goal_results = aggregate(
         series,
         np.unique(wanted.get_column("u").to_numpy()),
         u * (GOAL_COUNT + 1) + goal,
         grid_score.fill_null(0.0).to_numpy(),
-        scored,
+        grid_score.is_not_null().to_numpy(),
         scale,
     ).with_columns(pl.lit(year, dtype=pl.Int64).alias("reference_year"))
     titles = kpi_facts(data, series).get_column("title")
-    parts = contributions(series, grid, figures, at, found, extra, grid_score, grid_unused, titles)
+    parts = contributions(series, grid, kpi_results, rows, titles)
     if units is not None:
         kpi_results = kpi_results.filter(pl.col("unit").is_in(units))
     return kpi_results.drop(CODES), goal_results, parts

@@ -95,8 +95,11 @@ _POSITIONS = pl.Series(
 _VS_RIKET = pl.Series(
     [None, BETTER_THAN_RIKET, LEVEL_WITH_RIKET, WORSE_THAN_RIKET], dtype=pl.String
 )
-# Cells of the (KPI, year) × unit matrix of peers ranked at a time (bounds the memory).
-RANK_CELLS = 1 << 21
+# Work in blocks whose temporary arrays stay in the processor's cache (and bound the memory):
+# cells of the (KPI, year) × unit matrix of peers ranked at a time, series whose trend is
+# computed at a time.
+RANK_CELLS = 1 << 15
+SERIES_BLOCK = 8192
 
 
 def _by_code(ids: pl.Series, frame: pl.DataFrame, column: str) -> Ints:
@@ -148,16 +151,16 @@ def _column(name: str, values: Array, valid: Bools | None = None) -> pl.Series:
     return column if valid is None or valid.all() else column.set(pl.Series(~valid), None)
 
 
-def _trend(series: SeriesFrame, last: Ints) -> tuple[Ints, Ints, Ints, Floats, Bools]:
-    """Per series (its newest row at ``last``): trend_points, trend_first, trend_last,
-    change_per_year and where it has one (at least ``MIN_TREND_POINTS`` points).
+def _trend(series: SeriesFrame, last: Ints, length: Ints) -> tuple[Ints, Ints, Ints, Floats, Bools]:
+    """Per series (its newest row at ``last``, its number of rows ``length``): trend_points,
+    trend_first, trend_last, change_per_year and where it has one (at least
+    ``MIN_TREND_POINTS`` points).
 
     Over the series' last ``TREND_WINDOW`` rows, gathered by position into a window × series
     table (row j: j rows before the newest; outside the series 0, and not ``has``). Sums run
     from the oldest year to the newest as a loop over the window would add them, a missing row
     adding 0, so that the figures are the same to the last bit however they are computed.
     """
-    length = np.diff(last, prepend=-1)  # rows per series
     n = np.minimum(length, TREND_WINDOW)
     back = np.arange(TREND_WINDOW)[:, None]
     has = length[None, :] > back
@@ -365,44 +368,34 @@ class KpiFigures:
     def size(self) -> int:
         return self.u.size
 
-    def figures(self, at: Ints | None = None, found: Bools | None = None) -> list[pl.Series]:
-        """The columns from reference_year to flags; of the rows ``at`` (where ``found``, else
-        null) if given."""
-
-        def pick(values: Array) -> Array:
-            return values if at is None else values[at]
-
-        def valid(where: Bools | None = None) -> Bools | None:
-            if where is None:
-                return found
-            return pick(where) if found is None else pick(where) & found
-
-        n = self.size if at is None else at.size
+    def figures(self) -> list[pl.Series]:
+        """The columns from reference_year to flags."""
         columns = [
-            _column("reference_year", np.full(n, self.reference_year, dtype=np.int32), valid()),
-            _labels("polarity", self.polarity, pick(self.k), valid()),
-            _column("period", pick(self.period), valid()),
-            _column("value", pick(self.value), valid()),
-            _column("current", pick(self.current), valid()),
-            _column("riket_value", pick(self.riket_value), valid(self.has_riket)),
-            _labels("vs_riket", _VS_RIKET, pick(self.vs_riket), valid()),
-            _labels("trend", _TRENDS, pick(self.trend), valid()),
-            _column("change_per_year", pick(self.change), valid(self.has_change)),
-            _column("trend_first", pick(self.trend_first), valid()),
-            _column("trend_last", pick(self.trend_last), valid()),
-            _column("trend_points", pick(self.trend_points), valid()).cast(pl.UInt32),
+            pl.repeat(self.reference_year, self.size, dtype=pl.Int32, eager=True).alias(
+                "reference_year"
+            ),
+            _labels("polarity", self.polarity, self.k),
+            _column("period", self.period),
+            _column("value", self.value),
+            _column("current", self.current),
+            _column("riket_value", self.riket_value, self.has_riket),
+            _labels("vs_riket", _VS_RIKET, self.vs_riket),
+            _labels("trend", _TRENDS, self.trend),
+            _column("change_per_year", self.change, self.has_change),
+            _column("trend_first", self.trend_first),
+            _column("trend_last", self.trend_last),
+            _column("trend_points", self.trend_points).cast(pl.UInt32),
         ]
         for (suffix, _), (code, better, worse, compared, given) in zip(
             COMPARISONS, self.positions, strict=True
         ):
-            shown = valid(given)
             columns += [
-                _labels(f"position{suffix}", _POSITIONS, pick(code), valid()),
-                _column(f"better{suffix}", pick(better), shown),
-                _column(f"worse{suffix}", pick(worse), shown),
-                _column(f"compared{suffix}", pick(compared), shown),
+                _labels(f"position{suffix}", _POSITIONS, code),
+                _column(f"better{suffix}", better, given),
+                _column(f"worse{suffix}", worse, given),
+                _column(f"compared{suffix}", compared, given),
             ]
-        columns.append(_labels("flags", _FLAG_LISTS, pick(self.flags), valid()))
+        columns.append(_labels("flags", _FLAG_LISTS, self.flags))
         return columns
 
     def frame(self) -> pl.DataFrame:
@@ -443,11 +436,10 @@ def kpi_figures(data: AnalysisData, series: SeriesFrame, reference_year: int) ->
     in_order[(newest % n_units) * n_kpis + newest // n_units] = np.arange(last.size)
     at = in_order[in_order >= 0]
 
-    # -- latest value, and Riket's value the same year -------------------------------------
-    trend_points, trend_first, trend_last, change, has_change = _trend(series, last)
-    trend_points, trend_first, trend_last = trend_points[at], trend_first[at], trend_last[at]
-    change, has_change = change[at], has_change[at]
+    length = np.diff(last, prepend=-1)[at]  # rows per series
     last, ls = last[at], newest[at]
+
+    # -- latest value, and Riket's value the same year -------------------------------------
     lo, value = series.o[last], series.value[last]
     u, k = ls % n_units, ls // n_units
     period = lo - ls * span + series.first_year
@@ -458,7 +450,7 @@ def kpi_figures(data: AnalysisData, series: SeriesFrame, reference_year: int) ->
     if series.riket is None:
         has_riket[:] = False
 
-    # -- positions --------------------------------------------------------------------------
+    # -- positions and trends ---------------------------------------------------------------
     # Only the (KPI, year) pairs some unit's latest value falls in need ranking; each unit's
     # latest value (not Riket's) is ranked in its pair.
     pair = k * span + (period - series.first_year)
@@ -478,6 +470,13 @@ def kpi_figures(data: AnalysisData, series: SeriesFrame, reference_year: int) ->
         pairs,
         sign_of_kpi,
         [types, groups],
+    )
+    # The trends a block of series at a time: the window tables of a block stay in the
+    # processor's cache (a third faster than all at once, measured).
+    blocks = [slice(b, b + SERIES_BLOCK) for b in range(0, max(last.size, 1), SERIES_BLOCK)]
+    trends = [_trend(series, last[b], length[b]) for b in blocks]
+    trend_points, trend_first, trend_last, change, has_change = (
+        np.concatenate(column) for column in zip(*trends, strict=True)
     )
     positions = []
     for figures in comparisons:
