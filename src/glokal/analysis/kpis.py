@@ -1,7 +1,8 @@
 """Per unit and KPI: the latest value, Riket's value, the trend and the relative positions.
 
-All units at once, vectorised (Polars). The rules, which docs/status-method.md explains with a
-worked example:
+All units at once, vectorised: NumPy on the integer-keyed series of ``series`` (whole-array
+steps on the values, the series and the (KPI, year) × unit rows of peers), Polars for the ids and
+the frames that go out. The rules, which docs/status-method.md explains with a worked example:
 
 - Reference year: the analysis looks at values up to and including it (default: the newest
   year with any value). The latest value is the newest one up to the reference year; it is
@@ -111,12 +112,6 @@ def _by_code(ids: pl.Series, frame: pl.DataFrame, column: str) -> Ints:
     return np.array([first.get(i, frame.height) for i in ids.to_list()], dtype=np.int64)
 
 
-def _with_null(column: pl.Series) -> pl.Series:
-    """``column`` and a null after it (the index ``column.len()`` gathers a null)."""
-    # (append would change the column; one chunk, as a gather from two is several times slower)
-    return pl.concat([column, pl.Series([None], dtype=column.dtype)], rechunk=True)
-
-
 def kpi_facts(data: AnalysisData, series: SeriesFrame) -> pl.DataFrame:
     """k, title, polarity, sign: one row per KPI code, in code order (unknown where not set)."""
     row = _by_code(series.kpis, data.kpis, "kpi")
@@ -166,7 +161,9 @@ def _trend(series: SeriesFrame, last: Ints, length: Ints) -> tuple[Ints, Ints, I
     has = length[None, :] > back
     # Gathered series by series (a series' window is one or two cache lines), then turned.
     at = np.maximum(last[:, None] - back.T, 0)
-    o, value = (np.ascontiguousarray(column[at].T) for column in (series.o, series.value))
+    o = series.o[at]
+    value = np.ascontiguousarray(series.row_values(at, o).T)
+    o = np.ascontiguousarray(o.T)
     # A row's period is its o less its series' first cell, plus the first year.
     start = o[0] // series.span * series.span - series.first_year
     p = np.where(has, o - start[None, :], 0)
@@ -323,22 +320,21 @@ def _position(better: Ints, worse: Ints, compared: Ints, valid: Bools) -> Ints:
     return np.where(valid, code, 0)
 
 
-def _labels(name: str, labels: pl.Series, codes: Array, valid: Bools | None = None) -> pl.Series:
-    """The label of each code (null where not ``valid``): one gather from the few labels."""
-    if valid is not None and not valid.all():
-        labels, codes = _with_null(labels), np.where(valid, codes, labels.len())
+def _labels(name: str, labels: pl.Series, codes: Array) -> pl.Series:
+    """The label of each code: one gather from the few labels (a null label gives null)."""
     return labels.gather(codes).alias(name)
 
 
-# The three comparisons and the suffixes of their columns.
-COMPARISONS = (("", ""), ("_kommungrupp", "_kommungrupp"), ("_similar", "_similar"))
+# The suffixes of the three comparisons' columns: all units of the type, the kommungrupp, the
+# Liknande kommuner.
+COMPARISONS = ("", "_kommungrupp", "_similar")
 
 
 @dataclass(frozen=True)
 class KpiFigures:
     """``analyse_series``' results as arrays, one entry per unit × KPI with a value, sorted by
-    unit and KPI: the verdicts as codes (0: none) of the label series above. The goal methods
-    score from the codes and gather rows from the arrays; ``frame`` is the results frame."""
+    unit and KPI: the verdicts as codes (0: none) of the label series above. The default goal
+    method scores from the codes; ``frame`` is the results frame."""
 
     series: SeriesFrame
     reference_year: int
@@ -386,7 +382,7 @@ class KpiFigures:
             _column("trend_last", self.trend_last),
             _column("trend_points", self.trend_points).cast(pl.UInt32),
         ]
-        for (suffix, _), (code, better, worse, compared, given) in zip(
+        for suffix, (code, better, worse, compared, given) in zip(
             COMPARISONS, self.positions, strict=True
         ):
             columns += [
@@ -440,7 +436,8 @@ def kpi_figures(data: AnalysisData, series: SeriesFrame, reference_year: int) ->
     last, ls = last[at], newest[at]
 
     # -- latest value, and Riket's value the same year -------------------------------------
-    lo, value = series.o[last], series.value[last]
+    lo = series.o[last]
+    value = series.row_values(last, lo)
     u, k = ls % n_units, ls // n_units
     period = lo - ls * span + series.first_year
     sign_of_kpi = kpis.get_column("sign").fill_null(0).to_numpy()

@@ -60,7 +60,7 @@ class SeriesFrame:
     span: int
     riket: int | None
     o: Ints
-    value: Floats
+    sorted_value: Floats | None  # (None with a grid: ``value`` reads it from the grid)
     last: Ints
     grid: Floats | None
     present: Bools | None
@@ -68,6 +68,14 @@ class SeriesFrame:
     @cached_property
     def s(self) -> Ints:
         return self.o // self.span
+
+    @cached_property
+    def value(self) -> Floats:
+        return self.grid[self.o] if self.sorted_value is None else self.sorted_value  # type: ignore[index]
+
+    def row_values(self, rows: Ints, cells: Ints) -> Floats:
+        """The values of the ``rows`` (positions), whose cells (``o``) are ``cells``."""
+        return self.grid[cells] if self.grid is not None else self.value[rows]
 
     @property
     def rows(self) -> pl.DataFrame:
@@ -188,13 +196,13 @@ def encode(
             grid = np.zeros(cells)
             for o, value in chunks:
                 grid[o] = value
-            o = np.flatnonzero(present)
-            value = grid[o]
+            o = np.flatnonzero(present)  # (the values sorted alike are read when needed)
             # A series' newest row is the last of the rows before the next series' cells.
             size = np.count_nonzero(present.reshape(-1, span), axis=1)
             last = (np.cumsum(size) - 1)[size > 0]
         else:
             present = None
+    sorted_value: Floats | None = None
     if grid is None:
         o = np.concatenate([o for o, _value in chunks] or [np.zeros(0, dtype=np.int64)])
         value = np.concatenate([value for _o, value in chunks] or [np.zeros(0)])
@@ -206,6 +214,7 @@ def encode(
             o, value = o[newest], value[newest]
         s = o // span
         last = np.flatnonzero(np.append(s[1:] != s[:-1], True)) if o.size else o
+        sorted_value = value
     found = units.index_of(RIKET)
     return SeriesFrame(
         units=units,
@@ -214,7 +223,7 @@ def encode(
         span=span,
         riket=None if found is None else int(found),
         o=o,
-        value=value,
+        sorted_value=sorted_value,
         last=last,
         grid=grid,
         present=present,
