@@ -92,10 +92,17 @@ class AnalysisData:
             ),
         )
 
+    def periods(self) -> tuple[int, int] | None:
+        """The oldest and the newest year with any value (None without values)."""
+        oldest, newest = self.values.select(
+            pl.col("period").min().alias("oldest"), pl.col("period").max().alias("newest")
+        ).row(0)
+        return None if oldest is None else (int(oldest), int(newest))
+
     def newest_period(self) -> int | None:
         """The newest year with any value: the default reference year."""
-        newest = self.values.get_column("period").max()
-        return None if newest is None else int(newest)  # type: ignore[arg-type]
+        periods = self.periods()
+        return None if periods is None else periods[1]
 
     def with_polarity(self, kpi: str, polarity: str) -> AnalysisData:
         """The same data with one KPI's polarity replaced (for what-if questions and tests)."""

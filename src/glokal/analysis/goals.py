@@ -27,7 +27,6 @@ from glokal.analysis.kpis import (
     _TRENDS,
     _column,
     _labels,
-    kpi_facts,
     kpi_figures,
 )
 from glokal.analysis.opensdg import OPENSDG_SCALE, progress_series
@@ -133,16 +132,23 @@ def goal_kpi_grid(
     compared with both selections, so it gets the union. The units × goal_kpis table of which
     applies, read row by row with each unit's links in (goal, KPI) order, is in that order.
     """
-    links = data.goal_kpis.select("goal", codes(series.kpis, "kpi").alias("k"), "unit_type")
-    links = links.drop_nulls(["goal", "k"])
-    units = units.unique("u").sort("u")
-    types = pl.concat([units.get_column("type"), links.get_column("unit_type")])
-    types = types.drop_nulls().unique().sort()
-    unit_type = units.select(codes(types, "type").fill_null(-1)).to_series().to_numpy()
-    link_type = links.select(codes(types, "unit_type").fill_null(-2)).to_series().to_numpy()
-    u = units.get_column("u").to_numpy()
+    # (Small tables: Python lists and dicts, cheaper here than a frame operation each.)
+    kpi_code = {kpi: code for code, kpi in enumerate(series.kpis.to_list())}
+    links = [
+        (goal, kpi_code[kpi], unit_type)
+        for goal, kpi, unit_type in data.goal_kpis.iter_rows()
+        if goal is not None and kpi in kpi_code
+    ]
+    rows = sorted(units.select("u", "type").iter_rows(), key=lambda row: int(row[0]))
+    type_code = {t: c for c, t in enumerate(sorted({t for _u, t in rows if t is not None}))}
+    unit_type = np.array([type_code.get(t, -1) for _u, t in rows], dtype=np.int64)
+    # −2: for every type; −3: a type no unit has.
+    link_type = np.array(
+        [-2 if t is None else type_code.get(t, -3) for _g, _k, t in links], dtype=np.int64
+    )
+    u = np.array([u for u, _t in rows], dtype=np.int64)
     n_kpis = series.kpis.len()
-    link = links.get_column("goal").to_numpy() * n_kpis + links.get_column("k").to_numpy()
+    link = np.array([goal * n_kpis + k for goal, k, _t in links], dtype=np.int64)
     by_link = np.argsort(link, kind="stable")
     link, link_type = link[by_link], link_type[by_link]
     is_riket = u == (series.riket if series.riket is not None else -1)
@@ -150,6 +156,8 @@ def goal_kpi_grid(
         is_riket[:, None] | (link_type == -2)[None, :] | (link_type[None, :] == unit_type[:, None])
     )
     cells = ((u * (GOAL_COUNT + 1))[:, None] * n_kpis + link[None, :])[applies]
+    if u.size != np.unique(u).size:  # a unit given twice (with two types: both selections)
+        cells = np.unique(cells)
     cells = cells[np.append(True, cells[1:] != cells[:-1])] if cells.size else cells
     return cells // n_kpis // (GOAL_COUNT + 1), cells // n_kpis % (GOAL_COUNT + 1), cells % n_kpis
 
@@ -236,10 +244,11 @@ def suggest(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
-    year = reference_year if reference_year is not None else data.newest_period()
+    periods = data.periods()
+    year = reference_year if reference_year is not None else periods and periods[1]
     if year is None:  # no values at all: every goal is ej bedömd for want of data
         year = 0
-    series = encode(data, year)
+    series = encode(data, year, periods=periods)
     figures = kpi_figures(data, series, year)
     kpi_results = figures.frame()
     if method == "default":
@@ -280,8 +289,7 @@ def suggest(
         grid_score.is_not_null().to_numpy(),
         scale,
     ).with_columns(pl.lit(year, dtype=pl.Int64).alias("reference_year"))
-    titles = kpi_facts(data, series).get_column("title")
-    parts = contributions(series, grid, kpi_results, rows, titles)
+    parts = contributions(series, grid, kpi_results, rows, figures.titles)
     if units is not None:
         kpi_results = kpi_results.filter(pl.col("unit").is_in(units))
     return kpi_results.drop(CODES), goal_results, parts

@@ -339,6 +339,7 @@ class KpiFigures:
     series: SeriesFrame
     reference_year: int
     polarity: pl.Series  # per KPI code
+    titles: pl.Series  # per KPI code
     u: Ints
     k: Ints
     s: Ints
@@ -507,6 +508,7 @@ def kpi_figures(data: AnalysisData, series: SeriesFrame, reference_year: int) ->
         series=series,
         reference_year=reference_year,
         polarity=polarity,
+        titles=kpis.get_column("title"),
         u=u,
         k=k,
         s=ls,

@@ -135,30 +135,35 @@ def _coded(values: pl.DataFrame, units: pl.Series, kpis: pl.Series) -> pl.DataFr
 
 
 def encode(
-    data: AnalysisData, reference_year: int, *, first_year: int | None = None
+    data: AnalysisData,
+    reference_year: int,
+    *,
+    first_year: int | None = None,
+    periods: tuple[int, int] | None = None,
 ) -> SeriesFrame:
     """The values from ``first_year`` (default: all) up to ``reference_year``, of known units.
 
     Values of a unit that is not in ``data.units`` are left out. Every KPI of ``data.kpis``,
-    of ``data.goal_kpis`` and of the values gets a code.
+    of ``data.goal_kpis`` and of the values gets a code. ``periods``: ``data.periods()``, if
+    the caller has it already.
     """
     units = _ids(data.units.get_column("unit"))
     kpis = _ids(pl.concat([data.kpis.get_column("kpi"), data.goal_kpis.get_column("kpi")]))
     values = data.values
-    period = values.get_column("period")
-    lowest, highest = period.min(), period.max()
+    lowest, highest = periods or data.periods() or (None, None)
     # Filtered only where some row is outside the window (a filter copies every column).
     if (
         values.get_column("kpi").null_count()
-        or (highest is not None and highest > reference_year)  # type: ignore[operator]
-        or (first_year is not None and lowest is not None and lowest < first_year)  # type: ignore[operator]
+        or (highest is not None and highest > reference_year)
+        or (first_year is not None and lowest is not None and lowest < first_year)
     ):
         window = pl.col("period") <= reference_year
         if first_year is not None:
             window &= pl.col("period") >= first_year
         values = values.filter(window, pl.col("kpi").is_not_null())
-        lowest = values.get_column("period").min()
-    start = int(lowest) if lowest is not None else reference_year  # type: ignore[arg-type]
+        found = values.get_column("period").min()
+        lowest = None if found is None else int(found)  # type: ignore[arg-type]
+    start = lowest if lowest is not None else reference_year
     span = reference_year - start + 1
     n_units = units.len()
 
