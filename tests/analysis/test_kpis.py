@@ -226,3 +226,29 @@ def test_a_cell_given_twice_counts_once_with_its_last_row(
     assert result["value"] == 100.0
     assert (result["trend_first"], result["trend_points"]) == (2019, 5)
     assert (result["better"], result["compared"]) == (0, 8)
+
+
+def test_a_large_group_of_similar_kommuner_is_counted_whole() -> None:
+    # Twelve kommuner, values 0 … 11; the first's group is all the others (with itself, more
+    # than eight places): eleven better, none worse, twelve compared.
+    ids = [f"01{i:02d}" for i in range(12)]
+    units: dict[str, tuple[str, str | None]] = {u: ("K", "A2") for u in ids}
+    rows = [(u, "N1", 2023, float(i)) for i, u in enumerate(ids)]
+    data = build(
+        rows,
+        polarity={"N1": "higher"},
+        units=units,
+        similar=[(ids[0], u) for u in ids[1:]] + [(ids[5], ids[0])],
+    )
+    result = analyse_kpis(data, 2023)
+    first = row(result, unit=ids[0])
+    assert (first["better_similar"], first["worse_similar"], first["compared_similar"]) == (
+        11,
+        0,
+        12,
+    )
+    assert (
+        row(result, unit=ids[5])["better_similar"],
+        row(result, unit=ids[5])["worse_similar"],
+    ) == (0, 1)
+    assert row(result, unit=ids[1])["compared_similar"] is None  # no group of its own

@@ -205,6 +205,20 @@ def _members(series: SeriesFrame, data: AnalysisData) -> tuple[Ints, Ints]:
 Comparison = tuple[Ints, Ints, Ints, Bools]  # better, worse, compared, and where given
 
 
+def _count_rows(marks: Bools) -> Ints:
+    """The number of marks in each row of a rows × (a multiple of 8) table: each eight marks
+    (bytes of 0 or 1) read as one 64-bit word, whose bytes one multiplication adds up (several
+    times faster than NumPy's count along short rows)."""
+    words = np.ascontiguousarray(marks).view(np.uint64)
+    byte_sums = (words * np.uint64(0x0101010101010101)) >> np.uint64(56)
+    counted: Ints = (
+        byte_sums[:, 0].astype(np.int64)
+        if words.shape[1] == 1
+        else byte_sums.sum(axis=1, dtype=np.int64)
+    )
+    return counted
+
+
 def _positions(
     series: SeriesFrame,
     data: AnalysisData,
@@ -229,6 +243,10 @@ def _positions(
     units = np.arange(n_units)
     not_riket = units != (series.riket if series.riket is not None else -1)
     table, size = _members(series, data)
+    # The table as places to look up and whether they hold a member, eight places to a row
+    # multiple (so that ``_count_rows`` reads each row's marks as whole 64-bit words).
+    table = np.pad(table, ((0, 0), (0, -table.shape[1] % 8)), constant_values=-1)
+    members, in_group = np.maximum(table, 0), table >= 0
     # Per segmentation its words: per unit what it adds and where its count is (shift), for
     # the units whose segment the word counts (as many segments to a word as 63 bits hold).
     words = []
@@ -296,19 +314,22 @@ def _positions(
                 total = (counted[start + n_units] - base) >> shift & mask
                 upto = (counted[tie_end] - base) >> shift & mask
                 below = (counted[tie_first] - base) >> shift & mask
-                better[rows] = np.where(mine, total - upto, better[rows])
-                worse[rows] = np.where(mine, below, worse[rows])
-                compared[rows] = np.where(mine, total, compared[rows])
+                if len(segmentation) == 1:  # (the usual case: no earlier word to keep)
+                    better[rows], worse[rows], compared[rows] = (
+                        np.where(mine, figure, 0) for figure in (total - upto, below, total)
+                    )
+                else:
+                    better[rows] = np.where(mine, total - upto, better[rows])
+                    worse[rows] = np.where(mine, below, worse[rows])
+                    compared[rows] = np.where(mine, total, compared[rows])
 
         # -- Liknande kommuner: each member's value, one look-up in the row ---------------
-        member = table[own]
-        counts = member >= 0
-        at = start[:, None] + np.where(counts, member, 0)
-        counts &= present.ravel()[at]
+        at = start[:, None] + members[own]
+        counts = in_group[own] & present.ravel()[at]
         peer, mine = good.ravel()[at], good.ravel()[start + own][:, None]
-        similar[0][rows] = np.count_nonzero(counts & (peer > mine), axis=1)
-        similar[1][rows] = np.count_nonzero(counts & (peer < mine), axis=1)
-        similar[2][rows] = np.count_nonzero(counts, axis=1)
+        similar[0][rows] = _count_rows(counts & (peer > mine))
+        similar[1][rows] = _count_rows(counts & (peer < mine))
+        similar[2][rows] = _count_rows(counts)
     return [*out, similar]
 
 
