@@ -94,10 +94,14 @@ class AnalysisData:
 
     def periods(self) -> tuple[int, int] | None:
         """The oldest and the newest year with any value (None without values)."""
-        oldest, newest = self.values.select(
-            pl.col("period").min().alias("oldest"), pl.col("period").max().alias("newest")
-        ).row(0)
-        return None if oldest is None else (int(oldest), int(newest))
+        period = self.values.get_column("period")
+        if period.null_count():
+            period = period.drop_nulls()
+        # (NumPy on Polars' chunks, as views: a Polars query costs more than the scan here.)
+        chunks = [c.to_numpy() for c in period.get_chunks() if len(c)]
+        if not chunks:
+            return None
+        return min(int(c.min()) for c in chunks), max(int(c.max()) for c in chunks)
 
     def newest_period(self) -> int | None:
         """The newest year with any value: the default reference year."""

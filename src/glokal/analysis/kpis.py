@@ -227,11 +227,13 @@ def _positions(
     pairs: Ints,
     sign_of_kpi: Ints,
     segmentations: list[Ints],
+    results: Ints,
+    n_results: int,
 ) -> list[Comparison]:
     """better, worse, compared of each latest value (of ``unit``, in the (KPI, year) pair at
     ``pair_rank`` in ``pairs``) among the units with a value in the pair (Riket never counts):
     per segmentation (a code per unit, −1 for none) among the units of its segment; then among
-    its Liknande kommuner.
+    its Liknande kommuner. Each in ``n_results`` places, the latest values' at ``results``.
 
     The pairs' values are a matrix of pair × unit, taken a block of pairs at a time. Each row
     is sorted by value once; read as one sequence, a value's ties are one run of it. The units
@@ -261,17 +263,17 @@ def _positions(
             shift = np.where(counted, field, 0) * bits
             segmentation.append((np.where(counted, 1 << shift, 0), shift, counted, bits))
         words.append(segmentation)
+
+    def given(where: Bools) -> Bools:
+        found = np.zeros(n_results, dtype=np.bool_)
+        found[results] = where
+        return found
+
     out = [
-        (np.zeros(unit.size, np.int64), np.zeros(unit.size, np.int64),
-         np.zeros(unit.size, np.int64), codes_of_unit[unit] >= 0)
-        for codes_of_unit in segmentations
+        (np.zeros(n_results, np.int64), np.zeros(n_results, np.int64),
+         np.zeros(n_results, np.int64), given(codes_of_unit[unit] >= 0))
+        for codes_of_unit in [*segmentations, size - 1]  # (the last: Liknande kommuner)
     ]  # fmt: skip
-    similar: Comparison = (
-        np.zeros(unit.size, np.int64),
-        np.zeros(unit.size, np.int64),
-        np.zeros(unit.size, np.int64),
-        size[unit] > 0,
-    )
     block = max(1, RANK_CELLS // max(n_units, 1))
     # The latest values by pair, so that each block's are one slice.
     order = np.argsort(pair_rank, kind="stable")
@@ -284,7 +286,7 @@ def _positions(
         present &= not_riket
         good = value * sign_of_kpi[k][:, None]
         rows = order[bounds[b] : bounds[b + 1]]
-        own = unit[rows]
+        own, mine_at = unit[rows], results[rows]
         start = (pair_rank[rows] - first) * n_units  # the row's first place in the sequence
 
         # -- each row by value; ties -----------------------------------------------------
@@ -305,7 +307,7 @@ def _positions(
         column = by_value.ravel()  # the unit at each place
 
         # -- counts per segment ----------------------------------------------------------
-        for segmentation, (better, worse, compared, _given) in zip(words, out, strict=True):
+        for segmentation, (better, worse, compared, _given) in zip(words, out[:-1], strict=True):
             for step, shift_of_unit, in_word, bits in segmentation:
                 counted = np.zeros(flat.size + 1, dtype=np.int64)  # units before each place
                 np.cumsum(np.where(valid, step[column], 0), out=counted[1:])
@@ -315,22 +317,23 @@ def _positions(
                 upto = (counted[tie_end] - base) >> shift & mask
                 below = (counted[tie_first] - base) >> shift & mask
                 if len(segmentation) == 1:  # (the usual case: no earlier word to keep)
-                    better[rows], worse[rows], compared[rows] = (
+                    better[mine_at], worse[mine_at], compared[mine_at] = (
                         np.where(mine, figure, 0) for figure in (total - upto, below, total)
                     )
                 else:
-                    better[rows] = np.where(mine, total - upto, better[rows])
-                    worse[rows] = np.where(mine, below, worse[rows])
-                    compared[rows] = np.where(mine, total, compared[rows])
+                    better[mine_at] = np.where(mine, total - upto, better[mine_at])
+                    worse[mine_at] = np.where(mine, below, worse[mine_at])
+                    compared[mine_at] = np.where(mine, total, compared[mine_at])
 
         # -- Liknande kommuner: each member's value, one look-up in the row ---------------
         at = start[:, None] + members[own]
         counts = in_group[own] & present.ravel()[at]
         peer, mine = good.ravel()[at], good.ravel()[start + own][:, None]
-        similar[0][rows] = _count_rows(counts & (peer > mine))
-        similar[1][rows] = _count_rows(counts & (peer < mine))
-        similar[2][rows] = _count_rows(counts)
-    return [*out, similar]
+        better, worse, compared, _given = out[-1]
+        better[mine_at] = _count_rows(counts & (peer > mine))
+        worse[mine_at] = _count_rows(counts & (peer < mine))
+        compared[mine_at] = _count_rows(counts)
+    return out
 
 
 def _position(better: Ints, worse: Ints, compared: Ints, valid: Bools) -> Ints:
@@ -489,6 +492,8 @@ def kpi_figures(data: AnalysisData, series: SeriesFrame, reference_year: int) ->
         pairs,
         sign_of_kpi,
         [types, groups],
+        own,
+        u.size,
     )
     # The trends a block of series at a time: the window tables of a block stay in the
     # processor's cache (a third faster than all at once, measured).
@@ -497,15 +502,7 @@ def kpi_figures(data: AnalysisData, series: SeriesFrame, reference_year: int) ->
     trend_points, trend_first, trend_last, change, has_change = (
         np.concatenate(column) for column in zip(*trends, strict=True)
     )
-    positions = []
-    for figures in comparisons:
-        better, worse, compared = (np.zeros(u.size, dtype=np.int64) for _ in range(3))
-        given = np.zeros(u.size, dtype=np.bool_)
-        for column, figure in zip((better, worse, compared, given), figures, strict=True):
-            column[own] = figure
-        positions.append(
-            (_position(better, worse, compared, given), better, worse, compared, given)
-        )
+    positions = [(_position(*figures), *figures) for figures in comparisons]
 
     # -- the verdicts -----------------------------------------------------------------------
     current: Bools = period >= reference_year - MAX_AGE_YEARS
