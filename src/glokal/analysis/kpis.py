@@ -307,15 +307,17 @@ def _positions(
         column = by_value.ravel()  # the unit at each place
 
         # -- counts per segment ----------------------------------------------------------
+        # The places each count is read at: the row's end, the tie's end, the tie's start;
+        # less the row's start.
+        ends = np.stack([start + n_units, tie_end, tie_first, start])
         for segmentation, (better, worse, compared, _given) in zip(words, out[:-1], strict=True):
             for step, shift_of_unit, in_word, bits in segmentation:
                 counted = np.zeros(flat.size + 1, dtype=np.int64)  # units before each place
                 np.cumsum(np.where(valid, step[column], 0), out=counted[1:])
-                shift, mask, mine = shift_of_unit[own], (1 << bits) - 1, in_word[own]
-                base = counted[start]
-                total = (counted[start + n_units] - base) >> shift & mask
-                upto = (counted[tie_end] - base) >> shift & mask
-                below = (counted[tie_first] - base) >> shift & mask
+                read = counted[ends]
+                read = (read[:3] - read[3]) >> shift_of_unit[own] & ((1 << bits) - 1)
+                total, upto, below = read
+                mine = in_word[own]
                 if len(segmentation) == 1:  # (the usual case: no earlier word to keep)
                     better[mine_at], worse[mine_at], compared[mine_at] = (
                         np.where(mine, figure, 0) for figure in (total - upto, below, total)
