@@ -328,8 +328,8 @@ def _positions(
                     compared[mine_at] = np.where(mine, total, compared[mine_at])
 
         # -- Liknande kommuner: each member's value, one look-up in the row ---------------
-        at = start[:, None] + members[own]
-        counts = in_group[own] & present.ravel()[at]
+        at = start[:, None] + np.take(members, own, axis=0)  # (take: rows at once)
+        counts = np.take(in_group, own, axis=0) & present.ravel()[at]
         peer, mine = good.ravel()[at], good.ravel()[start + own][:, None]
         better, worse, compared, _given = out[-1]
         better[mine_at] = _count_rows(counts & (peer > mine))
