@@ -120,7 +120,12 @@ class SeriesFrame:
 
 
 def _ids(column: pl.Series) -> pl.Series:
-    return column.drop_nulls().unique().sort()
+    """The distinct ids, sorted (as Polars sorts texts: by their bytes, which for UTF-8 is
+    the order of their code points, Python's order)."""
+    if column.len() > 10_000:
+        return column.drop_nulls().unique().sort()
+    # (A few hundred ids: a Python set is cheaper than a Polars query or two.)
+    return pl.Series(column.name, sorted(set(column.drop_nulls().to_list())), dtype=pl.String)
 
 
 def codes(ids: pl.Series, column: str) -> pl.Expr:
