@@ -255,8 +255,8 @@ def suggest(
         score, unused = _default_score(
             figures.positions[0][0], figures.trend, figures.directed, figures.current
         )
-        kpi_results = kpi_results.with_columns(
-            _column("score", score, unused == 0), _labels("unused", _UNUSED, unused)
+        kpi_results = kpi_results.hstack(
+            [_column("score", score, unused == 0), _labels("unused", _UNUSED, unused)]
         )
         scale = 1.0
     else:

@@ -46,12 +46,13 @@ class SeriesFrame:
     """The values up to a reference year, keyed by integers (see the module docstring).
 
     - ``units``, ``kpis``: the ids, sorted; a code is a position in these.
-    - ``o``, ``value``: one entry per cell with a value, sorted by ``o`` (each ``o`` once);
-      ``s`` their series; ``rows`` the same as a frame, ``decode`` adds u, k and period to one.
+    - ``o``: one entry per cell with a value (a row), sorted (each ``o`` once); ``value``
+      their values (from the grid, or ``sorted_value`` without one), ``s`` their series;
+      ``rows`` the same as a frame, ``decode`` adds u, k and period to one.
     - ``last``: the position of each series' newest row (one per series with a value).
     - ``riket``: Riket's unit code, or None if Riket is not among the units.
-    - ``grid``, ``present``: the values by ``o`` and whether the cell has one, or None (too
-      sparse for a grid: ``lookup`` then searches the sorted keys).
+    - ``grid``, ``present``: the values by ``o`` (0 where none) and whether the cell has one,
+      or None (too sparse for a grid, or rows sharing a cell: ``lookup`` then searches ``o``).
     """
 
     units: pl.Series
@@ -83,14 +84,6 @@ class SeriesFrame:
         return pl.DataFrame({"s": self.s, "o": self.o, "value": self.value}).with_columns(
             pl.col("s").set_sorted(), pl.col("o").set_sorted()
         )
-
-    def key(self, k: pl.Expr, u: pl.Expr, period: pl.Expr) -> pl.Expr:
-        """The row key ``o`` of KPI ``k``, unit ``u`` and ``period`` (which must be in range)."""
-        return (k * self.units.len() + u) * self.span + (period - self.first_year)
-
-    def pair(self, k: pl.Expr, period: pl.Expr) -> pl.Expr:
-        """An integer key for a (KPI, year) pair."""
-        return k * self.span + (period - self.first_year)
 
     def decode(self, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` (with s and o) with the unit code u, the KPI code k and the period."""
