@@ -252,3 +252,18 @@ def test_a_large_group_of_similar_kommuner_is_counted_whole() -> None:
         row(result, unit=ids[5])["worse_similar"],
     ) == (0, 1)
     assert row(result, unit=ids[1])["compared_similar"] is None  # no group of its own
+
+
+def test_kommungrupper_beyond_one_word_of_counts_are_counted_apart() -> None:
+    # Seventy kommuner in 35 kommungrupper of two (more groups than one 64-bit word of counts
+    # holds): in each group the higher value has none better of the two, the lower one better.
+    ids = [f"{1000 + i}" for i in range(70)]
+    units: dict[str, tuple[str, str | None]] = {
+        u: ("K", f"G{i // 2:02d}") for i, u in enumerate(ids)
+    }
+    rows = [(u, "N1", 2023, float(i)) for i, u in enumerate(ids)]
+    result = analyse_kpis(build(rows, polarity={"N1": "higher"}, units=units), 2023)
+    for i, u in enumerate(ids):
+        found = row(result, unit=u)
+        assert (found["better_kommungrupp"], found["compared_kommungrupp"]) == (1 - i % 2, 2)
+        assert found["better"] == 69 - i

@@ -251,6 +251,8 @@ def _positions(
     members, in_group = np.maximum(table, 0), table >= 0
     # Per segmentation its words: per unit what it adds and where its count is (shift), for
     # the units whose segment the word counts (as many segments to a word as 63 bits hold).
+    # A word's running sum may wrap around over a block's rows; the differences read within
+    # one row are exact all the same (integers modulo 2**64, each field below 2**bits).
     words = []
     for codes_of_unit in segmentations:
         grouped = codes_of_unit[codes_of_unit >= 0]
