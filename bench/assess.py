@@ -552,7 +552,9 @@ def check_read(session: Any, values: pl.DataFrame) -> list[str]:
         tuples = store_analysis.read_values(session)
     finally:
         store_analysis._sqlite_text_is_exact = exact  # type: ignore[assignment]
-    if values.select("unit", "kpi", "period").equals(tuples.select("unit", "kpi", "period")):
+    # (The analysis' read gives the ids as enums; compared as the texts they are.)
+    keys = [pl.col("unit").cast(pl.String), pl.col("kpi").cast(pl.String), pl.col("period")]
+    if values.select(keys).equals(tuples.select(keys)):
         ours = values.get_column("value").to_list()
         theirs = tuples.get_column("value").to_list()
         differing = sum(

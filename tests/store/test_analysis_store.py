@@ -7,6 +7,7 @@ import random
 import struct
 from datetime import UTC, date, datetime
 
+import polars as pl
 import pytest
 from sqlalchemy import func, select
 
@@ -80,6 +81,11 @@ def test_frames_hold_the_totals_the_mapping_and_the_similar_kommuner(
     assert polarity == {"N00001": "higher", "N00002": None}
     assert sorted(frames.similar.rows()) == [("1440", "0192"), ("1440", "1261")]
     assert frames.units.height == 312
+    # The ids come as enums of every unit and KPI in sorted order, the analysis' own codes.
+    unit_type, kpi_type = frames.values.schema["unit"], frames.values.schema["kpi"]
+    assert isinstance(unit_type, pl.Enum) and isinstance(kpi_type, pl.Enum)
+    assert unit_type.categories.to_list() == sorted(frames.units.get_column("unit").to_list())
+    assert kpi_type.categories.to_list() == sorted(frames.kpis.get_column("kpi").to_list())
 
 
 def test_results_are_stored_and_replaced(initialised_store: Store) -> None:

@@ -79,8 +79,16 @@ class AnalysisData:
         kpis = _conform(kpis, KPIS_SCHEMA, "kpis").with_columns(
             pl.col("polarity").fill_null("unknown")
         )
+        # Ids that come as enums (the store reads them so: their codes are what the analysis
+        # works with) stay enums; anything else is conformed to text.
+        values_schema = {
+            column: values.schema[column]
+            if column in ("unit", "kpi") and isinstance(values.schema.get(column), pl.Enum)
+            else kind
+            for column, kind in VALUES_SCHEMA.items()
+        }
         return cls(
-            values=_conform(values, VALUES_SCHEMA, "values").drop_nulls("value"),
+            values=_conform(values, values_schema, "values").drop_nulls("value"),
             units=_conform(units, UNITS_SCHEMA, "units"),
             kpis=kpis,
             goal_kpis=_conform(goal_kpis, GOAL_KPIS_SCHEMA, "goal_kpis"),

@@ -90,12 +90,22 @@ def _sqlite_text_is_exact(sqlite: Any) -> bool:
     return all(float(text) == probe for (text,), probe in zip(texts, EXACT_PROBES, strict=True))
 
 
-def read_values(session: Session) -> pl.DataFrame:
+def read_values(
+    session: Session, unit_ids: Sequence[str] = (), kpi_ids: Sequence[str] = ()
+) -> pl.DataFrame:
     """unit, kpi, period, value: every stored total (gender T) value, null cells left out.
 
     In the session's transaction, as one text that Polars parses: PostgreSQL's COPY as CSV
     (float8 is printed in its shortest exact form), SQLite's rows joined by SQLite itself.
+    Given every unit's and every KPI's id, those columns are parsed straight into enums of
+    them, in sorted order, the codes the analysis works with (a cast of a million texts
+    afterwards took the analysis a sixth of its time); the foreign keys guarantee every id.
     """
+    schema: dict[str, Any] = dict(VALUES_SCHEMA)
+    if unit_ids:
+        schema["unit"] = pl.Enum(sorted(set(unit_ids)))
+    if kpi_ids:
+        schema["kpi"] = pl.Enum(sorted(set(kpi_ids)))
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         driver: Any = connection.connection.driver_connection  # a psycopg connection
@@ -107,15 +117,15 @@ def read_values(session: Session) -> pl.DataFrame:
         return pl.read_csv(
             io.BytesIO(data),
             has_header=False,
-            new_columns=list(VALUES_SCHEMA),
-            schema_overrides=VALUES_SCHEMA,
+            new_columns=list(schema),
+            schema_overrides=schema,
         )
     sqlite: Any = connection.connection.driver_connection
     if not _sqlite_text_is_exact(sqlite):  # the driver's tuples, one Python object per value
         rows = sqlite.execute(VALUES_SQL).fetchall()
-        return pl.DataFrame(rows, schema=VALUES_SCHEMA, orient="row")
+        return pl.DataFrame(rows, schema=schema, orient="row")
     (end,) = sqlite.execute("SELECT max(rowid) FROM kolada_value").fetchone()
-    frames = [pl.DataFrame(schema=VALUES_SCHEMA)]
+    frames = [pl.DataFrame(schema=schema)]
     for start in range(0, (end or 0) + 1, SQLITE_CHUNK):
         (text,) = sqlite.execute(SQLITE_VALUES_SQL, (start, start + SQLITE_CHUNK)).fetchone()
         if text is not None:
@@ -126,7 +136,7 @@ def read_values(session: Session) -> pl.DataFrame:
                     separator=FIELD,
                     eol_char=RECORD,
                     quote_char=None,
-                    schema=VALUES_SCHEMA,
+                    schema=schema,
                 )
             )
     return pl.concat(frames)
@@ -157,8 +167,9 @@ def read_analysis_frames(session: Session) -> AnalysisFrames:
         ).all(),
         {"goal": pl.Int64, "kpi": pl.String, "unit_type": pl.String},
     )
+    kpi_ids = kpis.get_column("kpi").to_list() + goal_kpis.get_column("kpi").to_list()
     return AnalysisFrames(
-        values=read_values(session),
+        values=read_values(session, [p.id for p in places], kpi_ids),
         units=units,
         kpis=kpis,
         goal_kpis=goal_kpis,
