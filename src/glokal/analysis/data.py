@@ -23,7 +23,7 @@ GOAL_KPIS_SCHEMA = {"goal": pl.Int64, "kpi": pl.String, "unit_type": pl.String}
 SIMILAR_SCHEMA = {"unit": pl.String, "member": pl.String}
 TARGETS_SCHEMA = {"kpi": pl.String, "target": pl.Float64, "target_year": pl.Int64}
 
-Schema = Mapping[str, type[pl.DataType]]
+Schema = Mapping[str, pl.DataType | type[pl.DataType]]
 
 POLARITY_SIGN = {"higher": 1, "lower": -1}  # neither and unknown give no direction
 
