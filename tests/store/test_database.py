@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -144,5 +145,22 @@ def test_commit_marker_is_none_where_sqlite_has_no_file() -> None:
     store = Store(make_url("sqlite://"))
     try:
         assert store.commit_marker() is None
+    finally:
+        store.close()
+
+
+def test_commit_marker_changes_when_the_file_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    store = Store(make_url(f"sqlite:///{path}"))
+    try:
+        store.init()
+        before = store.commit_marker()
+        copy = tmp_path / "copy.sqlite3"
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(copy)) as target:
+            source.backup(target)
+        copy.replace(path)  # the same name, another file (as a copy over it would be)
+        after = store.commit_marker()
+        assert before is not None and after is not None and after != before
+        assert store.commit_marker() == after
     finally:
         store.close()

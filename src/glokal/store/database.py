@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -65,6 +66,7 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._marker_connection: sqlite3.Connection | None = None
+        self._marker_identity: tuple[int, int] = (0, 0)
         self._marker_lock = threading.Lock()
 
     @property
@@ -107,28 +109,35 @@ class Store:
 
     # -- connections -----------------------------------------------------------------------
 
-    def commit_marker(self) -> int | None:
-        """A number that changes whenever any other connection commits to the database, read
+    def commit_marker(self) -> tuple[int, int, int] | None:
+        """A value that changes whenever any other connection commits to the database, read
         in microseconds: SQLite's ``PRAGMA data_version`` on a connection kept for it (it never
-        writes, so every change it sees is someone else's). None where there is no such marker
+        writes, so every change it sees is someone else's), with the file's identity (device
+        and inode), so that a file replaced under the same name (copied over, or made anew)
+        counts as a change too and gets a new connection. None where there is no such marker
         (PostgreSQL, an in-memory SQLite database) or it cannot be read: then ask
         ``opendata.data_version``. Callers use it as a gate in front of that fuller query."""
         if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
             return None
         if "mode=memory" in self.url.database or self.url.database.startswith("file:"):
             return None  # in memory, or a URI the caller wrote: ask the fuller query
+        path = self.url.database
         with self._marker_lock:
             try:
+                found = os.stat(path)
+                identity = (found.st_dev, found.st_ino)
+                if self._marker_connection is not None and identity != self._marker_identity:
+                    self._close_marker()
                 if self._marker_connection is None:
-                    path = self.url.database
                     self._marker_connection = sqlite3.connect(
                         f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False
                     )
+                    self._marker_identity = identity
                 row = self._marker_connection.execute("PRAGMA data_version").fetchone()
-            except sqlite3.Error:
+            except (OSError, sqlite3.Error):
                 self._close_marker()
                 return None
-        return int(row[0])
+        return identity[0], identity[1], int(row[0])
 
     def _close_marker(self) -> None:
         if self._marker_connection is not None:

@@ -63,7 +63,7 @@ class PageCache:
         self.size = 0
         self.hits = 0
         self.misses = 0
-        self._marker: int | None = None
+        self._marker: tuple[int, int, int] | None = None
         self._marker_version: tuple[Any, ...] | None = None
 
     def _version(self) -> tuple[Any, ...] | None:
