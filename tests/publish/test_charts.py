@@ -152,3 +152,19 @@ def test_status_strip_has_a_square_per_goal_and_wraps_its_legend() -> None:
         assert 0 <= x <= width
     legend_rows = {r.attrib["y"] for r in rects[17:]}
     assert len(legend_rows) > 1  # six long labels do not fit on one row
+
+
+def test_values_that_cannot_be_drawn_are_left_out() -> None:
+    line = SeriesLine("Åre", ((2019, float("nan")), (2020, 1.0), (2021, float("inf")), (2022, 2.0)))
+    chart = line_chart("t", [line])
+    assert chart is not None and chart.years == (2020, 2022)
+    assert "nan" not in chart.svg and "inf" not in chart.svg
+    parse(chart.svg)
+    assert line_chart("t", [SeriesLine("Åre", ((2020, float("nan")),))]) is None
+
+
+def test_a_series_of_zeros_is_drawn_from_zero_up() -> None:
+    chart = line_chart("t", [SeriesLine("Åre", ((2020, 0.0), (2021, 0.0)))])
+    assert chart is not None
+    labels = tick_labels(chart.svg)
+    assert labels[0] == "0" and labels[-1] == "1" and not any("-" in x for x in labels)

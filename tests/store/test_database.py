@@ -164,3 +164,11 @@ def test_commit_marker_changes_when_the_file_is_replaced(tmp_path: Path) -> None
         assert store.commit_marker() == after
     finally:
         store.close()
+
+
+def test_a_closed_store_has_no_commit_marker(tmp_path: Path) -> None:
+    store = Store(make_url(f"sqlite:///{tmp_path / 'g.sqlite3'}"))
+    store.init()
+    assert store.commit_marker() is not None
+    store.close()
+    assert store.commit_marker() is None

@@ -60,7 +60,9 @@ def test_api_json_and_downloads_are_not_kept(store: Store) -> None:
     client.get("/api/v1/goals")
     client.get("/mal/13.csv")
     client.get("/1781/mal/13.json")
-    paths = [path for _lang, path, _query in find_cache(client.app).entries]
+    client.get("/1781/mal/13")  # a page, kept, beside them
+    paths = [path for path, _query in find_cache(client.app).entries]
+    assert paths == ["/1781/mal/13"]
     assert not [p for p in paths if p.startswith("/api") or p.endswith((".csv", ".json"))]
 
 
@@ -130,3 +132,27 @@ def test_a_logged_in_editor_sees_their_own_page(store: Store, tmp_path: Any) -> 
     page = editor.get("/1781/mal/13")
     assert 'href="/redigera"' in page.text and cache.hits == hits  # the editor's own menu
     assert 'href="/redigera"' not in anonymous.get("/1781/mal/13").text
+
+
+def test_a_made_up_csrf_cookie_is_replaced_and_cannot_spoil_the_kept_page(store: Store) -> None:
+    app = create_app(Settings(database_url=str(store.url)), store)
+    poisons = ["A" * 31 + "&", 'x"><h1>injected</h1><input x="y', "<link rel=" + "a" * 33]
+    for poison in poisons:
+        spoiler = TestClient(app, cookies={"glokal_csrf": poison})
+        answer = spoiler.get("/1781/mal/17")
+        assert token_cookie(answer) not in (None, poison) and "<h1>injected" not in answer.text
+    # The next visitor gets a page from memory that works for them.
+    visitor = TestClient(app, follow_redirects=False)
+    page = visitor.get("/1781/mal/17")
+    token = token_cookie(page)
+    assert token is not None and csrf_of(page.text) == token and "injected" not in page.text
+    posted = visitor.post("/1781/mal/17/kommentar", data={"body": "Hej", "csrf": token})
+    assert posted.status_code == 303
+
+
+def test_pages_with_a_query_string_are_rendered_each_time(store: Store) -> None:
+    app = create_app(Settings(database_url=str(store.url)), store)
+    client = TestClient(app)
+    for n in range(3):
+        assert client.get(f"/1781?x={n}").status_code == 200
+    assert all(query == b"" for _path, query in find_cache(app).entries)

@@ -93,8 +93,11 @@ def value_scale(low: float, high: float, start: float, end: float, count: int = 
     if high - low <= max(largest * 1e-6, 1e-9):
         # One value, or a series flat to the eye: centre it in a band around it (and never
         # label ticks with more decimals than a key figure has).
-        margin = max(largest * 0.1, 1e-6)
-        low, high = low - margin, high + margin
+        if largest == 0:
+            low, high = 0.0, 1.0  # all zeros: from zero up, not a band of ± millionths
+        else:
+            margin = max(largest * 0.1, 1e-6)
+            low, high = low - margin, high + margin
     step = nice_step((high - low) / count)
     first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
     digits = _digits(step)
@@ -192,7 +195,12 @@ def line_chart_svg(lines: Sequence[SeriesLine], lang: str, title: str = "") -> s
 
 def line_chart(title: str, lines: Sequence[SeriesLine], lang: str = "sv") -> Chart | None:
     """The chart of these lines, or None when there is nothing to draw."""
-    drawn = tuple(line for line in lines if line.points)
+    # Only finite values can be drawn (a stored infinity or NaN would break the scale).
+    finite = (
+        SeriesLine(line.name, tuple(p for p in line.points if math.isfinite(p[1])))
+        for line in lines
+    )
+    drawn = tuple(line for line in finite if line.points)
     if not drawn:
         return None
     years = tuple(sorted({year for line in drawn for year, _ in line.points}))

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from glokal.errors import NotFound
 from glokal.framework import STATUS_STYLES, Goal, GoalStatus, Target
@@ -67,6 +68,20 @@ class StatusView:
 
 
 _CATALOGUE = "glokal.catalogue"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_catalogue(session: Session, *_: Any) -> None:
+    """A session that writes (or ends a transaction) reads the catalogue anew."""
+    session.info.pop(_CATALOGUE, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_catalogue_on_a_statement(state: ORMExecuteState) -> None:
+    if not state.is_select:  # an UPDATE, INSERT or DELETE statement, which flushes nothing
+        state.session.info.pop(_CATALOGUE, None)
 
 
 @dataclass(frozen=True)

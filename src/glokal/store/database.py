@@ -67,6 +67,7 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._marker_connection: sqlite3.Connection | None = None
         self._marker_identity: tuple[int, int] = (0, 0)
+        self._closed = False
         self._marker_lock = threading.Lock()
 
     @property
@@ -77,6 +78,7 @@ class Store:
     def close(self) -> None:
         with self._marker_lock:
             self._close_marker()
+            self._closed = True
         self.engine.dispose()
 
     # -- errors ----------------------------------------------------------------------------
@@ -123,15 +125,22 @@ class Store:
             return None  # in memory, or a URI the caller wrote: ask the fuller query
         path = self.url.database
         with self._marker_lock:
+            if self._closed:
+                return None
             try:
                 found = os.stat(path)
                 identity = (found.st_dev, found.st_ino)
                 if self._marker_connection is not None and identity != self._marker_identity:
+                    # Another file under the same name: the pool's connections still read the
+                    # old one, so they go too.
                     self._close_marker()
+                    self.engine.dispose()
                 if self._marker_connection is None:
+                    # timeout=0: never wait for a lock on the event loop; busy gives None.
                     self._marker_connection = sqlite3.connect(
-                        f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False
-                    )
+                        f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False,
+                        timeout=0,
+                    )  # fmt: skip
                     self._marker_identity = identity
                 row = self._marker_connection.execute("PRAGMA data_version").fetchone()
             except (OSError, sqlite3.Error):

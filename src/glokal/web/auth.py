@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -67,9 +68,15 @@ def _cookie(name: str, value: str, *, max_age: int, secure: bool) -> str:
     return f"{name}={value}{flags}{'; Secure' if secure else ''}"
 
 
+# What new_csrf makes: 32 random bytes in URL-safe base64. A cookie of any other form is
+# replaced: a token is written into pages (and cut out of kept ones), so it must be nothing
+# but letters, digits, "-" and "_".
+CSRF_FORM = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
 def usable_csrf(token: str) -> bool:
     """Whether a visitor's CSRF cookie can be kept (else they get a new one)."""
-    return 32 <= len(token) <= 64
+    return CSRF_FORM.fullmatch(token) is not None
 
 
 def new_csrf() -> str:

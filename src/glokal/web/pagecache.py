@@ -36,6 +36,7 @@ DEFAULT_MAX_BYTES = 192 * 1024 * 1024
 PAGES = re.compile(r"^(/en)?(/|/mal/\d{1,2}|/aktiviteter|/\d{4}(/mal/\d{1,2}|/jamfor)?)$")
 
 Key = tuple[str, bytes]  # the path as asked (with /en), the query
+CSRF_FIELD = b'name="csrf" value="'  # how the templates write the token into a form
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +145,11 @@ class PageCache:
             return
         if not content_type.startswith(b"text/html") or len(body) > self.max_bytes // 8:
             return
-        personal = len(token) >= 16 and token in body
-        parts = tuple(body.split(token)) if personal else (body,)
+        parts = tuple(body.split(token)) if token and token in body else (body,)
+        # Kept only when every place the token stands is a form's csrf field, so that joining
+        # another visitor's token in changes nothing else.
+        if any(not part.endswith(CSRF_FIELD) for part in parts[:-1]):
+            return
         old = self.entries.pop(key, None)
         if old is not None:
             self.size -= old.size
@@ -162,6 +166,10 @@ def _anonymous_visitor(scope: Scope) -> tuple[bytes, bytes | None, dict[str, str
     value when it is new, and their cookies. None for anything else: another path or method, a
     bearer token, or a login cookie (valid or not, auth's middleware decides)."""
     if scope["type"] != "http" or scope["method"] != "GET" or not PAGES.match(scope["path"]):
+        return None
+    if scope.get("query_string"):
+        # A search or a filter is rendered each time: kept, any query string would be an entry
+        # of its own, and a stream of made-up ones would push the pages out.
         return None
     cookie = b""
     for name, value in scope["headers"]:
