@@ -29,8 +29,8 @@ DASHES = ("", "4 3")  # the unit solid, Riket dashed: the lines differ without t
 
 WIDTH, HEIGHT = 600, 250
 TOP, RIGHT, BOTTOM = 12, 14, 58  # room for the x axis' labels and the legend below it
-FONT_SIZE = 11
-CHAR_WIDTH = 6.4  # an average sans-serif glyph at FONT_SIZE, for laying out labels
+FONT_SIZE = 12
+CHAR_WIDTH = 7.0  # an average sans-serif glyph at FONT_SIZE, for laying out labels
 MARKERS_UP_TO = 12  # points drawn on a line only for short series
 
 
