@@ -61,7 +61,7 @@ def test_api_json_and_downloads_are_not_kept(store: Store) -> None:
     client.get("/mal/13.csv")
     client.get("/1781/mal/13.json")
     client.get("/1781/mal/13")  # a page, kept, beside them
-    paths = [path for path, _query in find_cache(client.app).entries]
+    paths = list(find_cache(client.app).entries)
     assert paths == ["/1781/mal/13"]
     assert not [p for p in paths if p.startswith("/api") or p.endswith((".csv", ".json"))]
 
@@ -155,4 +155,4 @@ def test_pages_with_a_query_string_are_rendered_each_time(store: Store) -> None:
     client = TestClient(app)
     for n in range(3):
         assert client.get(f"/1781?x={n}").status_code == 200
-    assert all(query == b"" for _path, query in find_cache(app).entries)
+    assert not [key for key in find_cache(app).entries if "?" in key or "x=" in key]

@@ -35,7 +35,7 @@ DEFAULT_MAX_BYTES = 192 * 1024 * 1024
 # across units, the activity search.
 PAGES = re.compile(r"^(/en)?(/|/mal/\d{1,2}|/aktiviteter|/\d{4}(/mal/\d{1,2}|/jamfor)?)$")
 
-Key = tuple[str, bytes]  # the path as asked (with /en), the query
+Key = str  # the path as asked (with /en); pages with a query string are not kept
 CSRF_FIELD = b'name="csrf" value="'  # how the templates write the token into a form
 
 
@@ -97,7 +97,7 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         token, new_cookie, cookies = visitor
-        key: Key = (scope["path"], scope.get("query_string", b""))
+        key: Key = scope["path"]
         given = [(b"set-cookie", new_cookie)] if new_cookie else []
         entry = self.entries.get(key)
         if entry is not None and entry.version == version:
