@@ -18,12 +18,17 @@ and all 17 goals appear (``--all-goals``: every unit × every goal, 5,304 pages)
 2. nginx: /usr/sbin/nginx with its own configuration on another free 127.0.0.1 port, as a
    non-daemon child, W worker processes, the saved pages as files (sendfile, no compression:
    wrk asks for none, so neither server compresses), stopped after.
-3. wrk (/usr/bin/wrk) -c 32 -t 2 --latency for ``--seconds`` against each, a Lua script
-   cycling through the page list, glokal and nginx alternating, best of ``--rounds``;
-   requests/s and p50/p99 latency. Goal: glokal ≥ 0.5× nginx's throughput, p99 ≤ 50 ms.
-4. A change shows at once: a decision recorded (the editor's path: record_assessment and the
+3. The ceiling of the server itself: ``uvicorn bench.web:bare --factory`` with the same
+   workers and options as glokal, an ASGI app that holds the saved pages in a dict and sends
+   each with its content type and length, nothing else (no headers of glokal's, no cookie,
+   no store). No app served by uvicorn on this machine can do better than this.
+4. wrk (/usr/bin/wrk) -c 32 -t 2 --latency for ``--seconds`` against each, a Lua script
+   cycling through the page list, glokal, nginx and the bare server in turn, best of
+   ``--rounds``; requests/s and p50/p99 latency. Goal: glokal ≥ 0.5× nginx's throughput,
+   p99 ≤ 50 ms.
+5. A change shows at once: a decision recorded (the editor's path: record_assessment and the
    audit entry, one transaction) and the next request of the page shows it. Checked.
-5. Editor writes on SQLite: ``--writes`` decisions, each in its own transaction as the editor
+6. Editor writes on SQLite: ``--writes`` decisions, each in its own transaction as the editor
    writes them (record_assessment + record_change in the audit log, commit), while glokal
    serves; and as many through the write API, PUT /api/v1/units/{unit}/goals/{n}/assessment
    with an admin's bearer token, one after another; writes/s. Goal ≥ 100/s.
@@ -51,6 +56,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 REPO = Path(__file__).resolve().parents[1]
 WORK = Path(tempfile.gettempdir()) / "glokal-bench-web"
@@ -68,6 +74,25 @@ def app() -> FastAPI:
     from glokal.web import create_app
 
     return create_app(Settings())
+
+
+def bare() -> ASGIApp:
+    """The bare-server peer: the saved pages (GLOKAL_BENCH_PAGES) from a dict, nothing else."""
+    root = Path(os.environ["GLOKAL_BENCH_PAGES"])
+    pages = {f"/{f.relative_to(root)}": f.read_bytes() for f in root.rglob("*") if f.is_file()}
+    content_type = (b"content-type", b"text/html; charset=utf-8")
+
+    async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = pages.get(scope["path"], b"")
+        length = (b"content-length", str(len(body)).encode())
+        status = 200 if body else 404
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [content_type, length]})  # fmt: skip
+        await send({"type": "http.response.body", "body": body})
+
+    return serve
 
 
 def free_port() -> int:
@@ -141,18 +166,25 @@ def page_paths(database: Path, all_goals: bool) -> list[str]:
 # -- servers --------------------------------------------------------------------------------
 
 
-def start_glokal(database: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_glokal(
+    database: Path, port: int, workers: int, *, bare_pages: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """glokal's app under uvicorn; with ``bare_pages``, the bare-server peer instead."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GLOKAL_")} | {
         "GLOKAL_DATABASE_URL": f"sqlite:///{database}",
         "PYTHONPATH": str(REPO),
     }
+    if bare_pages is not None:
+        env["GLOKAL_BENCH_PAGES"] = str(bare_pages)
+    factory = "bench.web:bare" if bare_pages is not None else "bench.web:app"
     command = [
-        sys.executable, "-m", "uvicorn", "bench.web:app", "--factory", "--host", "127.0.0.1",
+        sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
         "--port", str(port), "--workers", str(workers), "--log-level", "warning",
         "--no-access-log", "--timeout-worker-healthcheck", "120",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, cwd=REPO)
-    wait_until_up(f"http://127.0.0.1:{port}/healthz", process, "glokal (uvicorn)")
+    health = "/" if bare_pages is not None else "/healthz"
+    wait_until_up(f"http://127.0.0.1:{port}{health}", process, "uvicorn")
     return process
 
 
@@ -392,24 +424,28 @@ def main() -> int:
     script = WORK / "paths.lua"
     script.write_text(LUA.format(list=listing))
     root = WORK / "static"
-    glokal_port, nginx_port = free_port(), free_port()
+    glokal_port, nginx_port, bare_port = free_port(), free_port(), free_port()
     glokal_base = f"http://127.0.0.1:{glokal_port}"
     nginx_base = f"http://127.0.0.1:{nginx_port}"
+    bare_base = f"http://127.0.0.1:{bare_port}"
     glokal = start_glokal(database, glokal_port, args.workers)
-    nginx = None
+    nginx = bare_server = None
     try:
         seconds, size = save_pages(glokal_base, paths, root)
         print(f"pages: {len(paths)} ({size / len(paths) / 1024:.0f} KiB each on average), "
               f"saved through glokal in {seconds:.1f} s (first render; load {load()})")  # fmt: skip
         nginx = start_nginx(root, nginx_port, args.workers)
+        bare_server = start_glokal(database, bare_port, args.workers, bare_pages=root)
         passes = warm_workers(glokal_base, paths)
         print(f"every worker warm after {passes} more passes (untimed; load {load()})")
         run_wrk(glokal_base, script, args.warm_seconds)  # untimed
         run_wrk(nginx_base, script, 2)
-        results: dict[str, list[Load]] = {"glokal": [], "nginx": []}
+        run_wrk(bare_base, script, 2)
+        results: dict[str, list[Load]] = {"glokal": [], "nginx": [], "bare": []}
         for _ in range(args.rounds):
             results["glokal"].append(run_wrk(glokal_base, script, args.seconds))
             results["nginx"].append(run_wrk(nginx_base, script, args.seconds))
+            results["bare"].append(run_wrk(bare_base, script, args.seconds))
         shows = check_change_shows(database, glokal_base, paths[len(paths) // 2])
         writes = bench_writes(database, paths, args.writes)
         writes_load = load()
@@ -418,6 +454,8 @@ def main() -> int:
     finally:
         if nginx is not None:
             stop(nginx)
+        if bare_server is not None:
+            stop(bare_server)
         stop(glokal)
     best = {name: max(runs, key=lambda r: r.requests_per_second) for name, runs in
             results.items()}  # fmt: skip
@@ -431,9 +469,13 @@ def main() -> int:
                   f"{run.p99_ms:>8.2f}  {run.load:17}  {run.errors or '-'}")  # fmt: skip
     ratio = best["glokal"].requests_per_second / best["nginx"].requests_per_second
     p99 = best["glokal"].p99_ms
+    ceiling = best["bare"].requests_per_second / best["nginx"].requests_per_second
     verdict = {True: "met", False: "not met"}
     print(f"\nratio glokal/nginx (best rounds): {ratio:.3f}× (goal ≥ {GOAL_RATIO}×: "
           f"{verdict[ratio >= GOAL_RATIO]})")  # fmt: skip
+    of_bare = best["glokal"].requests_per_second / best["bare"].requests_per_second
+    print(f"ceiling of the server (bare uvicorn, the same pages from a dict)/nginx: "
+          f"{ceiling:.3f}×; glokal/bare: {of_bare:.3f}×")  # fmt: skip
     print(f"glokal p99: {p99:.1f} ms (goal ≤ {GOAL_P99_MS:.0f} ms: {verdict[p99 <= GOAL_P99_MS]})")
     print(f"a change shows at once: {'yes' if shows else 'NO'}")
     print(f"editor writes (record_assessment + audit, one transaction each, SQLite): "
