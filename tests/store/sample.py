@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from glokal.register import install_builtin_programmes
 from glokal.store import Store
+from glokal.store.backup import tables as backup_tables
 from glokal.store.models import (
     ActivityGoalRow,
     ActivityPartnerRow,
     ActivityRow,
     AuditRow,
-    Base,
     CommentRow,
     GoalAssessmentRow,
     GoalSuggestionRow,
@@ -137,10 +137,11 @@ def _plain(value: Any) -> Any:
 
 
 def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, as plain tuples in a stable order."""
+    """Every row of every table a backup holds, as plain tuples in a stable order (the
+    change counter is each database's own)."""
     found = {}
     with store.engine.connect() as connection:
-        for table in Base.metadata.sorted_tables:
+        for table in backup_tables():
             rows = [tuple(_plain(v) for v in row) for row in connection.execute(select(table))]
             found[table.name] = sorted(rows, key=repr)
     return found

@@ -156,3 +156,30 @@ def test_pages_with_a_query_string_are_rendered_each_time(store: Store) -> None:
     for n in range(3):
         assert client.get(f"/1781?x={n}").status_code == 200
     assert not [key for key in find_cache(app).entries if "?" in key or "x=" in key]
+
+
+def test_an_edit_in_place_by_another_process_shows_at_once(store: Store) -> None:
+    """The CLI writes through its own Store: the same number of priority goals, other goals,
+    and a local goal's new title must show on the next request (no count or id changes)."""
+    from glokal.store.agenda import set_priority_goals
+    from glokal.store.models import LocalGoalRow
+
+    client = TestClient(create_app(Settings(database_url=str(store.url)), store))
+    cli = Store(store.url)
+    try:
+        with cli.session() as session, session.begin():
+            set_priority_goals(session, "1784", [5, 13, 16])
+            session.add(LocalGoalRow(unit="1784", code="AR.1", title="Ett hållbart Arvika"))
+        client.get("/1784")
+        before = client.get("/1784").text
+        assert "Ett hållbart Arvika" in before
+        with cli.session() as session, session.begin():
+            set_priority_goals(session, "1784", [1, 2, 3])
+        after = client.get("/1784").text
+        assert after != before
+        with cli.session() as session, session.begin():
+            session.query(LocalGoalRow).filter_by(unit="1784", code="AR.1").one().title = "Nytt"
+        renamed = client.get("/1784").text
+        assert "Ett hållbart Arvika" not in renamed and "Nytt" in renamed
+    finally:
+        cli.close()

@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from glokal.errors import InputError, SchemaNotReady, StoreError
 from glokal.store.database import Store
-from glokal.store.models import Base
+from glokal.store.models import Base, DataChangeRow
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUP_PAGES_PER_STEP = 4096  # SQLite pages copied between two progress reports
@@ -61,8 +61,9 @@ class BackupSummary:
 
 
 def tables() -> list[Table]:
-    """Every table of the schema, in foreign-key order (referenced tables first)."""
-    return list(Base.metadata.sorted_tables)
+    """Every table of the schema, in foreign-key order (referenced tables first), but the
+    change counter: each database keeps its own, raised by its triggers as a restore writes."""
+    return [t for t in Base.metadata.sorted_tables if t.name != DataChangeRow.__tablename__]
 
 
 def _no_progress(_step: str, _done: int, _total: int) -> None:

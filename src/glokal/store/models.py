@@ -724,3 +724,15 @@ class AuditRow(Base):
     unit: Mapped[str | None] = mapped_column(String(4), index=True)
     before: Mapped[dict[str, object] | None] = mapped_column(JSON)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+class DataChangeRow(Base):
+    """One row: a counter that database triggers raise whenever anything the public pages
+    show is written (migration 0006 lists the tables), by any path: the editor, the CLI, an
+    import, a restore. The page cache compares it, so a change shows on the next request;
+    counts and sums of ids alone missed an edit in place. Not part of a backup."""
+
+    __tablename__ = "data_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer)

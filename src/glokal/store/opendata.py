@@ -23,6 +23,7 @@ from glokal.store.models import (
     ActivityRow,
     AuditRow,
     CommentRow,
+    DataChangeRow,
     GoalAssessmentRow,
     GoalSuggestionRow,
     KoladaSyncRunRow,
@@ -191,6 +192,8 @@ def _analysis_version(dialect: str) -> Any:
 def _version_statement(dialect: str) -> Select[Any]:
     """Built once per dialect: building the statement costs more than running it."""
     parts: list[Any] = [
+        # Raised by triggers on every write to what the pages show, by any path (0006).
+        select(DataChangeRow.counter).where(DataChangeRow.id == 1).scalar_subquery(),
         select(func.max(AuditRow.id)).scalar_subquery(),  # every change made in the editor
         select(func.max(GoalAssessmentRow.id)).scalar_subquery(),
         select(func.count(GoalAssessmentRow.published_at)).scalar_subquery(),
@@ -213,10 +216,9 @@ def _version_statement(dialect: str) -> Select[Any]:
 
 
 def data_version(connection: Connection | Session) -> tuple[Any, ...]:
-    """A cheap fingerprint of everything the public pages show: it changes whenever a
-    decision is recorded or published, an activity, local goal, indicator, priority goal or
-    comment is added, moderated or removed, anything is changed through the editor (the
-    audit log), a sync finishes or the analysis is rerun.
+    """A cheap fingerprint of everything the public pages show: it changes whenever any of
+    it is written, by any path (the editor, the CLI, an import, a restore: the change counter
+    that triggers raise, migration 0006), a sync finishes or the analysis is rerun.
 
     One round trip of aggregates over indexed or small tables (about 10 µs in SQLite); equal
     fingerprints mean the pages would render the same.
