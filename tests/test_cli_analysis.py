@@ -137,6 +137,10 @@ def test_a_decision_differing_from_the_computed_suggestion_needs_a_justification
         (["assess", "--unit", "Alvesta"], "'Alvesta' is not a unit id"),
         (["assess", "--goal", "18"], "there is no goal 18"),
         (["assess", "--year", "20x4"], "'20x4' is not a year"),
+        # Outside the stored values every goal would be "not assessed", replacing the stored
+        # suggestions: refused, and (the transaction rolled back) nothing is replaced.
+        (["assess", "--year", "1700"], "1700 is outside them"),
+        (["assess", "--year", "2200"], "2200 is outside them"),
         (["assess", "--method", "magic"], "magic"),
     ],
 )

@@ -189,6 +189,17 @@ def _suggest_into_store(
     frames = read_analysis_frames(session)
     if frames.values.is_empty():
         return None
+    if reference_year is not None:
+        periods = frames.values.get_column("period")
+        first, last = int(periods.min()), int(periods.max())  # type: ignore[arg-type]
+        if not first <= reference_year <= last:
+            # Assessed "as of" a year without any values, every goal would come out "not
+            # assessed" and replace the stored suggestions.
+            raise InputError(
+                f"the stored key figures run from {first} to {last}; {reference_year} is "
+                "outside them",
+                where="--year",
+            )
     data = AnalysisData.of(
         values=frames.values,
         units=frames.units,
