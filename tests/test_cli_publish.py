@@ -35,10 +35,13 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 @pytest.mark.usefixtures("env")
 def test_report_as_html_and_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     html = tmp_path / "rapport.html"
-    code, out, err = run(capsys, "report", "1781", "--format", "html", "-o", str(html))
+    code, out, err = run(capsys, "report", "1781", "-o", str(html))  # the format from the name
     assert code == 0, err
     assert "Kristinehamn" in out and "Hållbarhetsrapport" in html.read_text(encoding="utf-8")
-    pdf = tmp_path / "ut" / "rapport.pdf"
+    forced = tmp_path / "rapport.htm.txt"
+    code, _, err = run(capsys, "report", "1781", "--format", "html", "-o", str(forced))
+    assert code == 0 and forced.read_text(encoding="utf-8").startswith("<!doctype html>")
+    pdf = tmp_path / "rapport.pdf"
     code, _, err = run(capsys, "report", "1781", "--year", "2025", "--lang", "en", "-o", str(pdf))
     assert code == 0, err
     assert (
@@ -53,6 +56,11 @@ def test_report_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert not (tmp_path / "r.pdf").exists()
     code, _, err = run(capsys, "report", "1781", "--format", "docx", "-o", str(tmp_path / "r"))
     assert code == 2 and "docx" in err
+    # A mistyped directory is not made (as `export` and `backup`): refused before any work.
+    missing = tmp_path / "finns-inte" / "r.pdf"
+    code, _, err = run(capsys, "report", "1781", "-o", str(missing))
+    assert code == 2 and "there is no directory" in err and str(missing) in err
+    assert not missing.parent.exists()
 
 
 @pytest.mark.usefixtures("env")

@@ -36,8 +36,11 @@ class ReportFormat(StrEnum):
 def _write_whole(path: Path, data: bytes) -> None:
     """Write the file whole or not at all (a stopped run leaves no half file)."""
     partial = path.with_name(path.name + ".partial")
+    if not path.parent.is_dir():  # a mistyped directory is not made: as export and backup
+        raise InputError(
+            f"cannot write the file: there is no directory {path.parent}", where=str(path)
+        )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(data)
         partial.replace(path)
     except OSError as exc:
@@ -50,8 +53,13 @@ def report(
     unit: Annotated[str, typer.Argument(help="Unit id, e.g. 1781.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
     file_format: Annotated[
-        ReportFormat, typer.Option("--format", case_sensitive=False, help="html or pdf.")
-    ] = ReportFormat.pdf,
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            case_sensitive=False,
+            help="html or pdf (default: from the file's name, .html or .htm → html, else pdf).",
+        ),
+    ] = None,
     year: Annotated[
         int | None, typer.Option(min=1990, max=2100, help="The report year (default: this year).")
     ] = None,
@@ -62,6 +70,13 @@ def report(
     settings = current_settings()
     unit_id = parse_place_id(unit, where="UNIT")
     language = language_of(settings, lang)
+    if file_format is None:
+        html = output.suffix.lower() in (".html", ".htm")
+        file_format = ReportFormat.html if html else ReportFormat.pdf
+    if not output.parent.is_dir():  # before the report is built: it takes seconds
+        raise InputError(
+            f"cannot write the file: there is no directory {output.parent}", where=str(output)
+        )
     with ready_store(settings) as store, store.session() as session, session.begin():
         built = build_report(session, unit_id, language, year, date.today())
     if file_format is ReportFormat.pdf:
