@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,15 @@ def test_plain_text_as_a_swedish_table(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0, err
     assert "Föreslagna mål (Glokals analys av texten)" in out
     assert "13 Bekämpa klimatförändringen" in out and "utsläppen" in out and "text nr 1" in out
+    assert re.search(r"\(0,\d\d?\)", out) and not re.search(r"\(0\.\d", out)  # decimal comma
+
+
+def test_the_readme_example_finds_what_the_docs_say(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    [text] = re.findall(r'glokal classify "([^"]+)"', readme)
+    code, out, _ = run(capsys, "classify", text, "--format", "json")
+    assert code == 0
+    assert [g["goal"] for g in json.loads(out)[0]["goals"]] == [13, 7]
 
 
 def test_files_of_every_format_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,6 +32,7 @@ from glokal.errors import InputError
 from glokal.framework import load_framework
 from glokal.i18n import N_, translator
 from glokal.mapping import MAX_BYTES, SUPPORTED_SUFFIXES, Classification, classify, extract_text
+from glokal.publish.format import number
 
 EXIT_SOME_FAILED = 1
 
@@ -89,23 +90,23 @@ def _argument_inputs(arguments: list[str], text_label: str) -> Iterator[_Input]:
 
 
 def _jsonl_inputs(handle: TextIO, name: str) -> Iterator[tuple[int, Any, _Input]]:
-    for number, line in enumerate(handle, start=1):
+    for line_number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
-        where = f"{name}, line {number}"
+        where = f"{name}, line {line_number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
-            yield number, None, _Input(where, None, NOT_JSON)
+            yield line_number, None, _Input(where, None, NOT_JSON)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             ident = record.get("id") if isinstance(record, dict) else None
-            yield number, ident, _Input(where, None, NOT_AN_OBJECT)
+            yield line_number, ident, _Input(where, None, NOT_AN_OBJECT)
             continue
-        ident = record.get("id", number)
+        ident = record.get("id", line_number)
         text = record["text"]
         yield (
-            number,
+            line_number,
             ident,
             _Input(where, text if text.strip() else None, None if text.strip() else EMPTY_TEXT),
         )
@@ -253,7 +254,7 @@ def _show_table(rows: list[tuple[str, Classification]], *, targets: bool, lang: 
     table.add_column(_("Evidence"))
     for source, result in rows:
         goal_cell = "\n".join(
-            f"{g} {goals[g].short(lang)} ({score:.2f})" for g, score in result.goals
+            f"{g} {goals[g].short(lang)} ({number(score, lang, 2)})" for g, score in result.goals
         ) or _(NO_GOAL)
         terms: dict[int, list[str]] = {}
         for e in result.evidence:
@@ -262,7 +263,10 @@ def _show_table(rows: list[tuple[str, Classification]], *, targets: bool, lang: 
         cells = [source, goal_cell]
         if targets:
             cells.append(
-                "\n".join(f"{t} {names[t].short(lang)} ({s:.2f})" for t, s in result.targets) or "–"
+                "\n".join(
+                    f"{t} {names[t].short(lang)} ({number(s, lang, 2)})" for t, s in result.targets
+                )
+                or "–"
             )
         cells.append(evidence_cell or "–")
         table.add_row(*cells)
