@@ -85,3 +85,17 @@ def test_bad_options_are_messages(
 ) -> None:
     code, out, err = run(capsys, "export", *args)
     assert code == 2 and out == "" and message in err and "Traceback" not in err
+
+
+def test_an_unknown_unit_or_kpi_leaves_the_file_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "v.csv"
+    file.write_text("earlier export\n", encoding="utf-8")
+    for args, expected in [
+        (["--unit", "9999"], "no unit has the id 9999"),
+        (["--kpi", "N99999"], "no KPI N99999 in the store"),
+    ]:
+        code, _, err = run(capsys, "export", "values", str(file), *args)
+        assert code == 2 and expected in err and "Traceback" not in err
+        assert file.read_text(encoding="utf-8") == "earlier export\n"

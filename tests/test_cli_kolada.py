@@ -174,3 +174,20 @@ def test_a_users_polarity_note_is_shown_and_reset_returns_to_the_table(
 def test_polarity_takes_one_kpi(synced: ReplayServer, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "polarity", "set", "N00401,N00945", "higher")
     assert code == 2 and out == "" and "give one KPI id, not 2" in err
+
+
+def test_ids_the_store_does_not_know_are_refused(
+    synced: ReplayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped unit or KPI is an error naming it, not an empty listing that looks fine."""
+    for args, expected in [
+        (["values", "--unit", "9999"], "no unit has the id 9999"),
+        (["values", "--kpi", "N99999"], "no KPI N99999 in the store"),
+        (["polarity", "set", "N99999", "higher"], "no KPI N99999 in the store"),
+    ]:
+        code, out, err = run(capsys, *args)
+        assert code == 2 and out == "", args
+        assert expected in err and err.count("\n") == 1 and "Traceback" not in err
+    # A year without values is a valid question with an empty answer.
+    code, out, _ = run(capsys, "values", "--year", "1990")
+    assert code == 0 and out.strip() == "kpi,municipality,period,gender,value"

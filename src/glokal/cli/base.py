@@ -6,7 +6,7 @@ import asyncio
 import getpass
 import re
 import sys
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
@@ -19,7 +19,7 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from glokal import __version__
-from glokal.errors import InputError
+from glokal.errors import InputError, NotFound
 from glokal.publish import (
     Listing,
 )
@@ -185,3 +185,30 @@ def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(coroutine)
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def check_stored(
+    session: Session,
+    *,
+    units: Sequence[str] | None = None,
+    kpis: Sequence[str] | None = None,
+    unit_option: str = "--unit",
+    kpi_option: str = "--kpi",
+) -> None:
+    """Refuse ids the store does not know: a mistyped unit or KPI would otherwise list or
+    export nothing (and overwrite a file with an empty one) as if all were well."""
+    from glokal.store.kolada import known_kpi_ids, known_place_ids
+
+    if units:
+        unknown = [u for u in units if u not in known_place_ids(session)]
+        if unknown:
+            raise NotFound(f"no unit has the id {', '.join(unknown)}", where=unit_option)
+    if kpis:
+        known = known_kpi_ids(session)
+        unknown = [k for k in kpis if k not in known]
+        if unknown:
+            raise NotFound(
+                f"no KPI {', '.join(unknown)} in the store (`glokal kpis` lists them; "
+                "`glokal sync kolada --kpi …` fetches one)",
+                where=kpi_option,
+            )

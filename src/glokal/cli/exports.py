@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from glokal.cli.base import (
     LangOption,
+    check_stored,
     current_settings,
     export_app,
     language_of,
@@ -134,6 +135,7 @@ def export_values(
     kpis = [k.strip().upper() for k in kpi.split(",") if k.strip()] if kpi else None
 
     def sections(session: Session) -> Sequence[Section]:
+        check_stored(session, units=units, kpis=kpis)
         values = iter_values(session, kpis=kpis, units=units or None)
         return values_export(values, kpi_titles(session), unit_names(session), language)
 

@@ -25,6 +25,7 @@ from glokal.cli.base import (
     OutputFormat,
     ValuesFormat,
     app,
+    check_stored,
     current_settings,
     language_of,
     parse_date,
@@ -217,6 +218,7 @@ def values(
     )
     years = [parse_year(y) for y in year.split(",") if y.strip()] if year is not None else None
     with reading(settings) as session:
+        check_stored(session, units=units, kpis=kpis)
         rows = iter_values(session, kpis, units, years)
         if output is ValuesFormat.json:
             write_values_json(rows, sys.stdout)
@@ -248,6 +250,7 @@ def polarity_set(
     kpi_id = _one_kpi(kpi)
     value = parse_polarity(polarity, where="POLARITY")
     with ready_store(settings) as store, store.session() as session, session.begin():
+        check_stored(session, kpis=[kpi_id], kpi_option="KPI")
         set_polarity(session, kpi_id, value, note, "user", datetime.now(UTC))
     stdout.print(f"{kpi_id}: {value}")
 
