@@ -3,6 +3,7 @@ traceback for bad input, and a database refused unless --replace."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from glokal.cli import main
 from glokal.store import Store
-from glokal.store.models import Base
+from glokal.store.backup import tables as backup_tables
 from tests.conftest import clean_environ
 from tests.store.sample import dump, fill
 
@@ -41,8 +42,9 @@ def test_backup_then_restore_elsewhere(
     file = tmp_path / "glokal-2026-12-01.backup"
     code, out, err = run(capsys, "backup", str(file))
     assert code == 0, err
-    tables, revision = len(Base.metadata.sorted_tables), source.head_revision()
+    tables, revision = len(backup_tables()), source.head_revision()
     assert f"{file}: " in out and f"rader i {tables} tabeller, schemarevision {revision}" in out
+    assert re.search(r": \d{1,3}(\u00a0\d{3})* rader i", out)  # Swedish digit grouping, no comma
     target_url = f"sqlite:///{tmp_path / 'target.sqlite3'}"
     monkeypatch.setenv("GLOKAL_DATABASE_URL", target_url)
     code, out, err = run(capsys, "restore", str(file))

@@ -20,6 +20,7 @@ from rich.progress import (
 
 from glokal.cli.base import app, current_settings, open_store, stderr, stdout
 from glokal.i18n import N_, translator
+from glokal.publish.format import number
 from glokal.store import restore_backup, take_backup
 
 
@@ -72,7 +73,7 @@ def backup_command(file: FileArgument) -> None:
     stdout.print(
         gettext(N_("{file}: {rows} rows of {tables} tables, schema revision {revision}")).format(
             file=file,
-            rows=f"{summary.total:,}",
+            rows=number(summary.total, settings.language),
             tables=len(summary.rows),
             revision=summary.revision,
         ),
@@ -99,7 +100,7 @@ def restore_command(
     stdout.print(
         gettext(N_("{database}: restored {rows} rows of {tables} tables from {file}")).format(
             database=store.display_url,
-            rows=f"{summary.total:,}",
+            rows=number(summary.total, settings.language),
             tables=len(summary.rows),
             file=file,
         ),

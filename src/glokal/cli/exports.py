@@ -34,6 +34,7 @@ from glokal.publish.exports import (
     write_activities_export,
     write_export,
 )
+from glokal.publish.format import number
 from glokal.store.activities import ActivityQuery, find_activities
 from glokal.store.exports import (
     all_decisions,
@@ -113,7 +114,7 @@ def _write(
 def _summary(file: Path | None, rows: int, lang: str) -> None:
     if file is not None and str(file) != "-":
         stderr.print(
-            translator(lang)(N_("{file}: {rows} rows")).format(file=file, rows=f"{rows:,}"),
+            translator(lang)(N_("{file}: {rows} rows")).format(file=file, rows=number(rows, lang)),
             soft_wrap=True,
         )
 

@@ -61,6 +61,7 @@ from glokal.publish import (
     write_values_csv,
     write_values_json,
 )
+from glokal.publish.format import number
 from glokal.store import (
     Store,
 )
@@ -170,9 +171,10 @@ def sync_kolada_command(
     what = gettext(N_("incremental")) if report.mode == "incremental" else gettext(N_("full"))
     stdout.print(
         f"Kolada ({what}{', ' + gettext(N_('resumed')) if report.resumed else ''}): "
-        f"{report.kpis_done} KPI, {report.values_written:,} {gettext(N_('values written'))}, "
-        f"{report.values_deleted:,} {gettext(N_('removed'))}, {report.requests} "
-        f"{gettext(N_('requests'))}, {report.seconds:.1f} s. Källa: Kolada"
+        f"{report.kpis_done} KPI, {number(report.values_written, settings.language)} "
+        f"{gettext(N_('values written'))}, {number(report.values_deleted, settings.language)} "
+        f"{gettext(N_('removed'))}, {number(report.requests, settings.language)} "
+        f"{gettext(N_('requests'))}, {number(report.seconds, settings.language)} s. Källa: Kolada"
     )
     if report.unknown_units:
         stderr.print(

@@ -19,6 +19,7 @@ from glokal.cli.base import (
 from glokal.cli.files import UnitsOption, unit_ids, writing
 from glokal.i18n import N_, translator
 from glokal.places import parse_place_id
+from glokal.publish.format import number
 from glokal.publish.opensdg import export_opensdg
 from glokal.register.opensdg import import_opensdg
 
@@ -47,7 +48,8 @@ def export_opensdg_command(
     _ = translator(settings.language)
     stdout.print(
         f"Open SDG: {report.local} {_(N_('local indicators'))}, {report.kolada} "
-        f"{_(N_('Kolada indicators'))}, {report.rows:,} {_(N_('rows'))} → {report.directory}"
+        f"{_(N_('Kolada indicators'))}, {number(report.rows, settings.language)} "
+        f"{_(N_('rows'))} → {report.directory}"
         + (f" ({report.removed} {_(N_('old files removed'))})" if report.removed else "")
         + ". Källa: Kolada",
         markup=False,

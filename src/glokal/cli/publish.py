@@ -24,6 +24,7 @@ from glokal.cli.base import (
 )
 from glokal.errors import InputError
 from glokal.places import parse_place_id
+from glokal.publish.format import number
 from glokal.publish.report import build_report, report_html, report_pdf
 from glokal.register import split_list
 
@@ -84,7 +85,7 @@ def report(
     else:
         data = report_html(built).encode("utf-8")
     _write_whole(output, data)
-    stdout.print(f"{output}: {built.unit_name}, {len(data) / 1024:,.0f} kB")
+    stdout.print(f"{output}: {built.unit_name}, {number(round(len(data) / 1024), language)} kB")
 
 
 @export_app.command("site")
