@@ -4,6 +4,7 @@ Kolada replay server."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,3 +223,12 @@ def test_if_missing_assesses_once_as_make_run_does(
     assert run(capsys, "assess", "--if-missing") == (0, "", "")  # already there: nothing to do
     monkeypatch.setenv("GLOKAL_DATA_DIR", str(tmp_path / "empty"))
     assert run(capsys, "assess", "--if-missing") == (0, "", "")  # no key figures: nothing
+
+
+def test_assess_table_scores_in_the_readers_decimal_sign(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "assess", "--unit", "0180")
+    assert code == 0 and re.search(r"[+−±]\d,\d", out) and not re.search(r"[+−-]\d\.\d\d", out)
+    code, out, _ = run(capsys, "assess", "--unit", "0180", "--lang", "en")
+    assert code == 0 and re.search(r"[+−±]\d\.\d", out)
