@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from glokal.cli import main
 from glokal.store import Store
+from glokal.store.audit import audit_entries
 from glokal.store.models import GoalAssessmentRow, GoalSuggestionRow
 from tests.conftest import clean_environ
 
@@ -107,6 +108,15 @@ def test_an_agreeing_decision_needs_no_justification(
     assert code == 0, err
     assert "(version 1, Eva)" in out and "Glokals förslag (default, 2024): ● god." in out
     assert decisions(store) == [("0180", 5, "god", "god", None, "Eva")]
+    with store.session() as session:  # in the audit log, as the editor's decisions are
+        [entry] = audit_entries(session, unit="0180")
+    assert (entry.actor, entry.action, entry.entity, entry.entity_id) == (
+        "cli:Eva",
+        "publish",
+        "assessment",
+        "0180/5",
+    )
+    assert entry.before is None and entry.after is not None and entry.after["status"] == "god"
 
 
 def test_without_a_stored_suggestion_the_decision_is_recorded_without_one(

@@ -49,12 +49,14 @@ from glokal.store.assessments import (
     GoalAssessment,
     StoredSuggestion,
     assessment_history,
+    current_assessment,
     current_assessments,
     record_assessment,
     stored_suggestion,
     suggestion_count,
     unit_name,
 )
+from glokal.store.audit import record_change
 from glokal.store.kolada import count_values
 
 # -- assess: suggested goal statuses (begin) -------------------------------------------------
@@ -320,6 +322,7 @@ def assessment_set(
             recorded_by=recorded_by, suggested=suggestion.status if suggestion else None,
             today=now.astimezone().date(), method_note=method_note, justification=justification,
         )  # fmt: skip
+        before = current_assessment(session, unit_id, number)
         recorded = record_assessment(
             session, unit_id, number, status=decision.status, text=decision.text,
             assessor=decision.assessor, method_note=decision.method_note, cutoff=decision.cutoff,
@@ -327,6 +330,12 @@ def assessment_set(
             suggested_status=suggestion.status if suggestion else None,
             suggestion_method=suggestion.method if suggestion else None,
             recorded_by=decision.recorded_by, recorded_at=now,
+        )  # fmt: skip
+        # In the audit log beside the editor's changes: admins read every decision there.
+        record_change(
+            session, actor=f"cli:{decision.recorded_by}",
+            action="publish" if recorded.published_at else "draft", entity="assessment",
+            entity_id=f"{unit_id}/{number}", unit=unit_id, before=before, after=recorded, at=now,
         )  # fmt: skip
         version = len(assessment_history(session, unit_id, number))
     _print_recorded(recorded, name, version, suggestion, settings.language)
