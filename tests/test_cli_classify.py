@@ -144,3 +144,17 @@ def test_usage_mistakes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert code == 2 and "not both" in err
     code, _out, err = run(capsys, "classify", "--jsonl", str(tmp_path / "saknas.jsonl"))
     assert code == 2 and "saknas.jsonl: no such file" in err
+
+
+def test_an_empty_argument_and_a_damaged_pdf_get_one_line_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "trasig.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    code, out, err = run(capsys, "classify", "", str(tmp_path / "trasig.pdf"))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        "glokal: error: text nr 1: texten är tom",  # not "is a directory": "" is no path
+        f"glokal: error: {tmp_path / 'trasig.pdf'}: pdf-filen går inte att läsa (skadad, eller "
+        "inte en pdf)",
+        "2 av 2 indata kunde inte klassas.",
+    ]  # and no log lines of the PDF library

@@ -123,6 +123,7 @@ def test_offline_is_one_line_and_exit_0(
         (["sync", "kolada", "--since", "yesterday"], "'yesterday' is not a date"),
         (["sync", "kolada", "--kpi", "N00401", "--kpi-group", "G1"], "not both"),
         (["sync", "kolada", "--concurrency", "0"], "concurrency"),
+        (["sync", "kolada", "--base-url", "notaurl"], "'notaurl' is not an http(s) URL"),
         (["sync", "kolada", "--since", "2024-01-01", "--full"], "give --since or --full, not both"),
         (["values", "--unit", "Stockholm"], "'Stockholm' is not a unit id"),
         (["values", "--year", "20x0"], "'20x0' is not a year"),

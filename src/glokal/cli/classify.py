@@ -73,7 +73,8 @@ def _argument_inputs(arguments: list[str], text_label: str) -> Iterator[_Input]:
     texts = 0
     for argument in arguments:
         path = Path(argument)
-        if path.exists():
+        # An empty or blank argument is an empty text (Path("") is the current directory).
+        if argument.strip() and path.exists():
             try:
                 yield _Input(argument, extract_text(_read_file(path), name=argument))
             except InputError as exc:

@@ -6,6 +6,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.progress import (
@@ -158,6 +159,13 @@ def sync_kolada_command(
         years=tuple(range(from_year, datetime.now(UTC).year + 1)),
     )
     url = (base_url or settings.kolada_base_url).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        # Retrying cannot fix a URL that names no server: say so at once.
+        raise InputError(
+            f"{url!r} is not an http(s) URL like https://api.kolada.se/v3",
+            where="--base-url" if base_url else "GLOKAL_KOLADA_BASE_URL",
+        )
     with ready_store(settings) as store:
         if if_empty:
             with store.session() as session:

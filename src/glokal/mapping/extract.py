@@ -7,8 +7,11 @@ problem is an ``InputError`` whose ``where`` is that name, so a batch can report
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from html.parser import HTMLParser
 from io import BytesIO
@@ -129,7 +132,23 @@ def _plain_text(data: bytes, name: str) -> str:
     return _decode(data, name)
 
 
+@contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _pdf_text(data: bytes, name: str) -> str:
+    with _pypdf_quiet():  # its log lines on a damaged file say less than our one message
+        return _pdf_text_of(data, name)
+
+
+def _pdf_text_of(data: bytes, name: str) -> str:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
