@@ -298,6 +298,17 @@ def test_programmes_members_steps_targets_and_events(
     assert (
         code == 2 and "programmes.0.targets.0.measure" in err and "'votes' is not a measure" in err
     )
+    step = {"code": "beslut", "title": "Beslut"}
+    for content, expected in [
+        ([network], 'the file must be an object: {"programmes"'),
+        ({"programmes": [{**network, "start": "2024-01-01", "end": "2012-12-31"}]},
+         "programmes.0: it ends (2012-12-31) before it starts (2024-01-01)"),
+        ({"programmes": [{**network, "steps": [step, step]}]},
+         "programmes.0: the step code beslut is used twice"),
+    ]:  # fmt: skip
+        definition.write_text(json.dumps(content), encoding="utf-8")
+        code, _, err = run(capsys, "programmes", "define", str(definition))
+        assert code == 2 and expected in err and err.count("\n") == 1, err
 
 
 def test_in_a_real_process(data_dir: Path) -> None:

@@ -15,7 +15,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from glokal.errors import InputError
 from glokal.store.programmes import (
@@ -77,6 +84,17 @@ class _Definition(BaseModel):
     steps: list[_Step] = []
     targets: list[_Target] = []
 
+    @model_validator(mode="after")
+    def _consistent(self) -> _Definition:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"it ends ({self.end}) before it starts ({self.start})")
+        for kind, codes in (("step", [s.code for s in self.steps]),
+                            ("target", [t.code for t in self.targets])):  # fmt: skip
+            repeated = sorted({c for c in codes if codes.count(c) > 1})
+            if repeated:
+                raise ValueError(f"the {kind} code {', '.join(repeated)} is used twice")
+        return self
+
     def programme(self) -> Programme:
         steps = tuple(ProgrammeStep(s.code, s.title) for s in self.steps)
         codes = {s.code for s in steps}
@@ -108,8 +126,12 @@ def _parse(data: Any, source: str) -> list[Programme]:
         parsed = _File.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
+        if not first["loc"]:  # the file as a whole: a list, a number, …
+            message = 'the file must be an object: {"programmes": [{"id": …, "name": …}, …]}'
+            raise InputError(message, where=source) from None
         location = ".".join(str(part) for part in first["loc"])
-        raise InputError(f"{location}: {first['msg']}", where=source) from None
+        text = first["msg"].removeprefix("Value error, ")
+        raise InputError(f"{location}: {text}", where=source) from None
     ids = [d.id for d in parsed.programmes]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
