@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from glokal.store import Store
-from glokal.store.models import ActivityRow, AuditRow, GoalAssessmentRow
+from glokal.store.models import ActivityRow, AuditRow, GoalAssessmentRow, LocalGoalRow
 from tests.web.editing import app_client, login, send, store, template_db, tokens
 
 __all__ = ["app_client", "store", "template_db", "tokens"]  # fixtures
@@ -153,6 +153,24 @@ def test_local_goals_draft_and_publish(app_client: TestClient) -> None:
     assert "Jämställd kommun" in app_client.get("/redigera/1781/lokala-mal?kod=K.5").text
     send(app_client, "/redigera/1781/lokala-mal", {**data, "action": "publish"})
     assert "Jämställd kommun" in app_client.get("/1781/mal/5").text
+
+
+def test_a_local_goal_may_not_be_put_under_itself(app_client: TestClient, store: Store) -> None:
+    login(app_client, "kristinehamn@glokal.se")
+    path = "/redigera/1781/lokala-mal"
+    top = {"code": "L.1", "title": "Övergripande", "action": "publish"}
+    assert send(app_client, path, top).status_code == 303
+    assert send(app_client, path, {"code": "L.1.1", "title": "Under", "parent": "L.1",
+                                   "action": "publish"}).status_code == 303  # fmt: skip
+    bad = send(app_client, path, {**top, "parent": "L.1.1"})
+    assert bad.status_code == 400
+    assert "L.1.1 ligger under L.1: ett mål kan inte ligga under sig självt" in bad.text
+    assert "(L.1 → L.1.1 → L.1)" in bad.text
+    page = app_client.get(path).text
+    assert "Övergripande" in page and "Under" in page
+    with store.session() as s:
+        rows = s.execute(select(LocalGoalRow.code, LocalGoalRow.parent_id)).all()
+    assert [code for code, parent in rows if parent is None] == ["L.1"]
 
 
 def test_the_audit_log_is_for_admins(app_client: TestClient) -> None:

@@ -40,17 +40,17 @@ from glokal.register import (
     EVENT_KINDS,
     import_local_goals,
     parse_goals,
-    parse_targets,
     programme_progress,
     read_programmes,
     split_list,
     table_format,
     write_local_goals,
 )
+from glokal.register.agenda import local_goal_from_options, local_goal_to_row
 from glokal.store.agenda import (
-    LocalGoal,
     LocalIndicator,
     local_agenda,
+    local_goal_parents,
     local_goals_of,
     save_local_goals,
     save_local_indicator,
@@ -100,26 +100,38 @@ def agenda_priority(
 def agenda_goal(
     unit: Annotated[str, typer.Argument(help="Unit id, e.g. 0680.")],
     code: Annotated[str, typer.Argument(help="The unit's own code, e.g. SE.17.")],
-    title: Annotated[str, typer.Option(help="The local goal.")],
-    parent: Annotated[str | None, typer.Option(help="The code of the goal above it.")] = None,
-    description: Annotated[str, typer.Option(help="More about it.")] = "",
-    targets: Annotated[str, typer.Option(help="Global targets it serves, e.g. 5.5;10.2.")] = "",
+    title: Annotated[
+        str | None, typer.Option(help="The local goal (needed for a new one).")
+    ] = None,
+    parent: Annotated[
+        str | None, typer.Option(help="The code of the goal above it ('': none).")
+    ] = None,
+    description: Annotated[str | None, typer.Option(help="More about it.")] = None,
+    targets: Annotated[
+        str | None, typer.Option(help="Global targets it serves, e.g. 5.5;10.2 ('': none).")
+    ] = None,
 ) -> None:
-    """Add or change a local goal."""
+    """Add or change a local goal. Changing one changes only the options given: the others
+    keep what is stored."""
     from glokal.framework import load_framework
 
     unit_id = parse_place_id(unit, where="UNIT")
-    linked = (
-        checked(lambda t: parse_targets(t, load_framework()), targets, "--targets")
-        if targets
-        else []
-    )
     with writing() as session:
         name = unit_name(session, unit_id)
-        inserted, _updated = save_local_goals(
-            session, [LocalGoal(unit_id, code.strip(), title, description, parent, tuple(linked))]
+        stored = local_goal_parents(session, [unit_id]).get(unit_id, {})
+        goals = {g.code: g for g in local_agenda(session, unit_id).goals}
+        before = goals.get(code.strip())
+        given = {"title": title, "parent": parent, "description": description, "targets": targets}
+        kept = local_goal_to_row(before) if before is not None else {}
+        cells = {"unit": unit_id, "code": code} | {
+            column: value if value is not None else kept.get(column, "")
+            for column, value in given.items()
+        }
+        goal = local_goal_from_options(
+            cells, load_framework(), stored, published=before.published if before else True
         )
-    stdout.print(f"{unit_id} {name}: {code} {'added' if inserted else 'changed'}")
+        save_local_goals(session, [goal])
+    stdout.print(f"{unit_id} {name}: {goal.code} {'changed' if before else 'added'}")
 
 
 def _series(text: str) -> tuple[tuple[int, float], ...]:

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from glokal.i18n import N_ as _
 from glokal.i18n import translator
+from glokal.publish.format import number
 from glokal.register import TargetProgress, country_name
 from glokal.store.activities import Activity, ReportDue
 from glokal.store.agenda import LocalAgenda
@@ -141,9 +142,12 @@ def activity_detail(activity: Activity, lang: str) -> Table:
         for g in activity.goals if g.confirmed
     ))  # fmt: skip
     add(_("Targets"), ", ".join(t.target for t in activity.targets if t.confirmed))
+    suggested = sorted(
+        (g for g in activity.goals if not g.confirmed), key=lambda g: -(g.score or 0.0)
+    )  # best first
     add(_("Suggested, not confirmed"), ", ".join(
-        f"{g.goal}" + (f" ({g.score:.2f})" if g.score is not None else "")
-        for g in activity.goals if not g.confirmed
+        f"{g.goal}" + (f" ({number(g.score, lang, 2)})" if g.score is not None else "")
+        for g in suggested
     ))  # fmt: skip
     add(_("Partners"), _partners_cell(activity, lang))
     add(_("Funding"), "; ".join(
@@ -225,11 +229,15 @@ def agenda_view(agenda: LocalAgenda, unit_name: str, lang: str) -> Group:
         depth[g.code] = depth.get(g.parent, -1) + 1 if g.parent else 0
         goals.add_row("  " * depth[g.code] + g.code, Text(g.title), ", ".join(g.targets))
     indicators = Table(title=gettext(_("Local indicators")), title_justify="left")
-    for column in (_("Code"), _("Title"), _("Goal"), _("Source"), _("Latest"), _("Target")):
+    for column in (_("Code"), _("Title"), _("Goal"), _("Source"), _("Latest"), _("Target value")):
         indicators.add_column(gettext(column))
     for i in agenda.indicators:
-        latest = f"{i.values[-1][1]:g} ({i.values[-1][0]})" if i.values else ""
-        target = f"{i.target_value:g} ({i.target_year})" if i.target_value is not None else ""
+        latest = f"{number(i.values[-1][1], lang)} ({i.values[-1][0]})" if i.values else ""
+        target = (
+            f"{number(i.target_value, lang)} ({i.target_year})"
+            if i.target_value is not None
+            else ""
+        )
         indicators.add_row(
             i.code, Text(i.title), i.goal or "", f"Kolada {i.kpi}" if i.kpi else gettext(_("own")),
             latest, target,

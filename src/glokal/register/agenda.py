@@ -5,16 +5,16 @@ above), description and targets ("5.5;10.2"). One bad row means nothing is impor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, ClassVar
 
 from glokal.errors import InputError
 from glokal.framework import Framework
 from glokal.places import Places
 from glokal.register.fields import parse_code, parse_targets, parse_unit
-from glokal.register.tables import RowProblems, RowReader, read_table, write_table
-from glokal.store.agenda import LocalGoal
+from glokal.register.tables import Row, RowProblems, RowReader, read_table, write_table
+from glokal.store.agenda import LocalGoal, loop_message, parent_loop
 
 LOCAL_GOAL_REQUIRED = ("unit", "code", "title")
 LOCAL_GOAL_OPTIONAL = ("parent", "description", "targets")
@@ -25,11 +25,12 @@ def read_local_goals(
     path: Path,
     places: Places,
     framework: Framework,
-    stored_codes: dict[str, set[str]],
+    stored: Mapping[str, Mapping[str, str | None]],
     file_format: str | None = None,
 ) -> list[LocalGoal]:
-    """The local goals of a file; ``stored_codes`` (unit → codes) lets a row name a parent
-    that is already stored instead of in the file."""
+    """The local goals of a file; ``stored`` (unit → code → its parent's code, from
+    ``local_goal_parents``) lets a row name a parent that is already stored instead of in the
+    file, and refuses a parent that would put a goal under itself."""
     table = read_table(
         path, required=LOCAL_GOAL_REQUIRED, optional=LOCAL_GOAL_OPTIONAL, file_format=file_format
     )
@@ -38,38 +39,98 @@ def read_local_goals(
     row_of: dict[tuple[str, str], int] = {}
     for row in table.rows:
         read = RowReader(row, problems)
-        for column in LOCAL_GOAL_REQUIRED:
-            if not row.get(column):
-                read.problem(column, "must not be empty")
-        unit = read.field("unit", lambda t: parse_unit(t, places), "")
-        code = read.field("code", parse_code, "")
-        parent = read.field("parent", parse_code, None)
-        targets = read.many("targets", lambda t: parse_targets(t, framework))
+        goal = _goal_from_row(read, lambda t: parse_unit(t, places), framework)
+        unit, code = (goal.unit, goal.code) if goal else ("", row.get("code"))
         if code and (unit, code) in row_of:
             read.problem("code", f"{code!r} of {unit} is already on row {row_of[(unit, code)]}")
-        if parent is not None and parent == code:
-            read.problem("parent", "a goal cannot be its own parent")
-        if not read.ok:
+        if goal is None or not read.ok:
             continue
-        row_of[(unit, code)] = row.number
-        goals.append(
-            LocalGoal(
-                unit=unit, code=code, title=row.get("title"), description=row.get("description"),
-                parent=parent, targets=tuple(targets),
-            )
-        )  # fmt: skip
-    for goal in goals:
-        if goal.parent is None or (goal.unit, goal.parent) in row_of:
-            continue
-        if goal.parent not in stored_codes.get(goal.unit, set()):
-            problems.add(
-                row_of[(goal.unit, goal.code)], "parent",
-                f"{goal.parent!r} is not a local goal of {goal.unit}, in the file or stored",
-            )  # fmt: skip
+        row_of[(unit, goal.code)] = row.number
+        goals.append(goal)
+    missing = "{parent!r} is not a local goal of {unit}, in the file or stored"
+    for goal, message in _parent_problems(goals, stored, missing):
+        problems.add(row_of[(goal.unit, goal.code)], "parent", message)
     problems.check("local goals")
     if not goals:
         raise InputError("the file has a header but no local goals", where=table.source)
     return goals
+
+
+def local_goal_from_options(
+    cells: Mapping[str, str],
+    framework: Framework,
+    stored: Mapping[str, str | None],
+    *,
+    published: bool = True,
+) -> LocalGoal:
+    """One local goal given as command-line options, as the template's columns (unit, code,
+    title, parent, description, targets), checked by the template's rules against the unit's
+    stored goals (code → its parent's code); an InputError names each option that is wrong."""
+    problems = _OptionProblems("options", options=True)
+    read = RowReader(Row(1, {k: v.strip() for k, v in cells.items()}), problems)
+    goal = _goal_from_row(read, lambda unit: unit, framework, published=published)
+    if goal is not None:
+        missing = "{unit} has no local goal {parent!r}; add it first"
+        for _goal, message in _parent_problems([goal], {goal.unit: stored}, missing):
+            problems.add(1, "parent", message)
+    problems.check()
+    assert goal is not None
+    return goal
+
+
+class _OptionProblems(RowProblems):
+    """Problems of one goal given on the command line: the unit and code are arguments."""
+
+    ARGUMENTS: ClassVar[dict[str, str]] = {"unit": "UNIT", "code": "CODE"}
+
+    def add(self, row: int, column: str | None, message: str) -> None:
+        if column in self.ARGUMENTS:
+            self.problems.append(f"{self.ARGUMENTS[column]}: {message}")
+        else:
+            super().add(row, column, message)
+
+
+def _goal_from_row(
+    read: RowReader, parse_unit: Callable[[str], str], framework: Framework, *,
+    published: bool = True,
+) -> LocalGoal | None:  # fmt: skip
+    """The row's local goal, or None when it has problems (each noted)."""
+    row = read.row
+    for column in LOCAL_GOAL_REQUIRED:
+        if not row.get(column):
+            read.problem(column, "must not be empty")
+    unit = read.field("unit", parse_unit, "")
+    code = read.field("code", parse_code, "")
+    parent = read.field("parent", parse_code, None)
+    targets = read.many("targets", lambda t: parse_targets(t, framework))
+    if parent is not None and parent == code:
+        read.problem("parent", f"{code!r} cannot be its own parent")
+    if not read.ok:
+        return None
+    return LocalGoal(
+        unit=unit, code=code, title=row.get("title"), description=row.get("description"),
+        parent=parent, targets=tuple(targets), published=published,
+    )  # fmt: skip
+
+
+def _parent_problems(
+    goals: Sequence[LocalGoal], stored: Mapping[str, Mapping[str, str | None]], missing: str
+) -> list[tuple[LocalGoal, str]]:
+    """Goals whose parent is neither among ``goals`` nor stored (``missing``, formatted with
+    the parent and unit, says so), or that would end up under themselves, with what is wrong:
+    the rule ``save_local_goals`` keeps, checked before anything is written."""
+    parents: dict[str, dict[str, str | None]] = {}
+    for goal in goals:
+        parents.setdefault(goal.unit, dict(stored.get(goal.unit, {})))[goal.code] = goal.parent
+    problems: list[tuple[LocalGoal, str]] = []
+    for goal in goals:
+        if goal.parent is None:
+            continue
+        if goal.parent not in parents[goal.unit]:
+            problems.append((goal, missing.format(parent=goal.parent, unit=goal.unit)))
+        elif chain := parent_loop(goal.code, goal.parent, parents[goal.unit]):
+            problems.append((goal, loop_message(chain)))
+    return problems
 
 
 def local_goal_to_row(goal: LocalGoal) -> dict[str, str]:

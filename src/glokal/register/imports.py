@@ -15,7 +15,7 @@ from glokal.register.activities import ActivityContext, read_activities
 from glokal.register.agenda import read_local_goals
 from glokal.register.programmes import builtin_programmes
 from glokal.store.activities import add_activities
-from glokal.store.agenda import local_goal_codes, save_local_goals
+from glokal.store.agenda import local_goal_parents, save_local_goals
 from glokal.store.programmes import programme_ids, save_programme
 
 
@@ -57,11 +57,12 @@ def import_local_goals(
     session: Session, path: Path, *, check: bool = False, file_format: str | None = None
 ) -> ImportReport:
     places = load_places()
-    # Which codes each unit has stored, so a row may name a stored goal as its parent.
-    stored = local_goal_codes(session)
+    # Which goals each unit has stored and their parents, so a row may name a stored goal as
+    # its parent, and may not make a loop of parents with the stored ones.
+    stored = local_goal_parents(session)
     goals = read_local_goals(path, places, load_framework(), stored, file_format)
     if check:
-        known = sum(1 for g in goals if g.code in stored.get(g.unit, set()))
+        known = sum(1 for g in goals if g.code in stored.get(g.unit, {}))
         return ImportReport(str(path), len(goals), len(goals) - known, known, False)
     inserted, updated = save_local_goals(session, goals)
     return ImportReport(str(path), len(goals), inserted, updated, True)

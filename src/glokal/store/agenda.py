@@ -6,7 +6,7 @@ Every function takes a Session; the caller owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
@@ -77,9 +77,67 @@ def _goal_ids(session: Session, unit: str) -> dict[str, int]:
     return {code: id_ for code, id_ in rows}
 
 
+def parent_loop(
+    code: str, parent: str | None, parents: Mapping[str, str | None]
+) -> tuple[str, ...]:
+    """The loop giving goal ``code`` the parent ``parent`` would make, as the chain of codes
+    from ``code`` up through the parents back to it (``("A", "B", "A")``); empty if none.
+
+    ``parents`` maps each of the unit's goal codes to its parent's code, as it would be after
+    the change; a goal that is its own parent is the loop ``(code, code)``.
+    """
+    chain = [code]
+    seen = {code}
+    above = parent
+    while above is not None:
+        chain.append(above)
+        if above == code:
+            return tuple(chain)
+        if above in seen:  # a loop stored before loops were refused, not through ``code``
+            return ()
+        seen.add(above)
+        above = parents.get(above)
+    return ()
+
+
+def loop_message(chain: Sequence[str]) -> str:
+    """What is wrong with the loop ``chain`` (from ``parent_loop``), naming the codes."""
+    code, parent = chain[0], chain[1]
+    if parent == code:
+        return f"local goal {code!r} cannot be its own parent"
+    return (
+        f"local goal {code!r} cannot have the parent {parent!r}: {parent!r} is under {code!r}, "
+        f"so the parents would form a loop ({' → '.join(chain)})"
+    )
+
+
+def parent_problems(session: Session, goals: Sequence[LocalGoal]) -> list[tuple[LocalGoal, str]]:
+    """Each of ``goals`` whose parent is neither stored nor among ``goals``, or would put it in
+    a loop with what is stored and the other goals given, with what is wrong with it."""
+    parents = local_goal_parents(session, sorted({g.unit for g in goals}))
+    for goal in goals:
+        parents.setdefault(goal.unit, {})[goal.code] = goal.parent
+    problems: list[tuple[LocalGoal, str]] = []
+    for goal in goals:
+        unit_parents = parents[goal.unit]
+        if goal.parent is not None and goal.parent not in unit_parents:
+            problems.append((
+                goal,
+                f"local goal {goal.code!r} names the parent {goal.parent!r}, which is neither "
+                f"stored nor among the goals given",
+            ))  # fmt: skip
+        elif chain := parent_loop(goal.code, goal.parent, unit_parents):
+            problems.append((goal, loop_message(chain)))
+    return problems
+
+
 def save_local_goals(session: Session, goals: Sequence[LocalGoal]) -> tuple[int, int]:
     """Insert or update local goals by (unit, code), parents before children; returns
-    (inserted, updated). A parent must be among ``goals`` or already stored."""
+    (inserted, updated). A parent must be among ``goals`` or already stored, and no goal may
+    end up under itself; if one would, nothing is written."""
+    if problems := parent_problems(session, goals):
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InputError(problems[0][1] + more, where="parent")
     inserted = updated = 0
     ids: dict[str, dict[str, int]] = {}
     pending = list(goals)
@@ -118,11 +176,10 @@ def save_local_goals(session: Session, goals: Sequence[LocalGoal]) -> tuple[int,
                 )
             pending.remove(goal)
             progress = True
-        if not progress:
+        if not progress:  # cannot happen after the check above; never loop for ever
             stuck = pending[0]
             raise InputError(
-                f"local goal {stuck.code!r} names the parent {stuck.parent!r}, which is neither "
-                f"stored nor among the goals given (or the parents form a loop)",
+                f"local goal {stuck.code!r}: its parent {stuck.parent!r} could not be stored",
                 where="parent",
             )
     session.flush()
@@ -235,13 +292,23 @@ def _parents_first(goals: list[LocalGoal]) -> list[LocalGoal]:
     for goal in goals:
         children.setdefault(goal.parent, []).append(goal)
     ordered: list[LocalGoal] = []
+    seen: set[str] = set()
 
     def visit(parent: str | None) -> None:
         for goal in children.get(parent, []):
-            ordered.append(goal)
-            visit(goal.code)
+            if goal.code not in seen:
+                seen.add(goal.code)
+                ordered.append(goal)
+                visit(goal.code)
 
     visit(None)
+    # Goals in a loop of parents (stored before loops were refused) are never reached from a
+    # goal without a parent: they come last, so they can still be seen and mended.
+    for goal in goals:
+        if goal.code not in seen:
+            seen.add(goal.code)
+            ordered.append(goal)
+            visit(goal.code)
     return ordered
 
 
@@ -251,6 +318,22 @@ def local_goals_of(session: Session, units: Sequence[str] = ()) -> list[LocalGoa
     if units:
         query = query.where(LocalGoalRow.unit.in_(units))
     return [goal for unit in session.scalars(query) for goal in local_agenda(session, unit).goals]
+
+
+def local_goal_parents(
+    session: Session, units: Sequence[str] | None = None
+) -> dict[str, dict[str, str | None]]:
+    """unit → the codes of its stored local goals → the code of each one's parent (every unit
+    with local goals, or these ``units``)."""
+    query = select(LocalGoalRow.id, LocalGoalRow.unit, LocalGoalRow.code, LocalGoalRow.parent_id)
+    if units is not None:
+        query = query.where(LocalGoalRow.unit.in_(units))
+    rows = session.execute(query).all()
+    code_of = {id_: code for id_, _unit, code, _parent in rows}
+    parents: dict[str, dict[str, str | None]] = {}
+    for _id, unit, code, parent_id in rows:
+        parents.setdefault(unit, {})[code] = code_of[parent_id] if parent_id is not None else None
+    return parents
 
 
 def local_goal_codes(session: Session) -> dict[str, set[str]]:

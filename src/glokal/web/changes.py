@@ -22,7 +22,7 @@ from glokal.register.activities import activity_from_row
 from glokal.register.fields import parse_code, parse_targets
 from glokal.register.tables import Row, RowProblems, RowReader
 from glokal.store.activities import Activity, add_activities, get_activity, replace_activity
-from glokal.store.agenda import LocalGoal, local_agenda, save_local_goals
+from glokal.store.agenda import LocalGoal, local_agenda, parent_loop, save_local_goals
 from glokal.store.assessments import (
     GoalAssessment,
     current_assessment,
@@ -214,6 +214,9 @@ def save_local_goal(
         read.problem("parent", gettext("a goal cannot be its own parent"))
     elif parent is not None and parent not in stored:
         read.problem("parent", gettext("there is no local goal with this code"))
+    elif chain := parent_loop(code, parent, {c: g.parent for c, g in stored.items()}):
+        message = gettext("{parent} is under {code}: a goal cannot be under itself ({chain})")
+        read.problem("parent", message.format(parent=parent, code=code, chain=" → ".join(chain)))
     if not read.ok:
         raise FormInvalid(problems.fields)
     goal = LocalGoal(
