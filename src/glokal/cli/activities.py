@@ -448,53 +448,89 @@ def activities_delete(activity: Annotated[str, typer.Argument(help="The activity
 @activities_app.command("confirm")
 def activities_confirm(
     activity: Annotated[str, typer.Argument(help="The activity's id.")],
-    goals: Annotated[str, typer.Option(help="Suggested goals to confirm, e.g. 5;10.")] = "",
+    goals: Annotated[
+        str, typer.Option(help="Suggested goals to confirm as goals served, e.g. 5;10.")
+    ] = "",
+    secondary_goals: Annotated[
+        str, typer.Option(help="Suggested goals to confirm as served secondarily.")
+    ] = "",
     reject: Annotated[str, typer.Option(help="Suggested goals to reject, e.g. 3.")] = "",
-    targets: Annotated[str, typer.Option(help="Suggested targets to confirm, e.g. 5.5.")] = "",
+    targets: Annotated[
+        str, typer.Option(help="Suggested targets to confirm as targets served, e.g. 5.5.")
+    ] = "",
+    secondary_targets: Annotated[
+        str, typer.Option(help="Suggested targets to confirm as served secondarily.")
+    ] = "",
     reject_targets: Annotated[str, typer.Option(help="Suggested targets to reject.")] = "",
     output: FormatOption = OutputFormat.table,
     lang: LangOption = None,
 ) -> None:
-    """Confirm or reject the goals and targets the classifier suggested for an activity."""
+    """Confirm or reject the goals and targets the classifier suggested for an activity:
+    --goals and --targets confirm them as served (primary, as `activities add --goals` does),
+    --secondary-goals and --secondary-targets as served secondarily; suggestions not named stay
+    suggestions."""
     from glokal.framework import load_framework
 
     settings = current_settings()
     framework = load_framework()
-    confirm_goals = set(checked(parse_goals, goals, "--goals")) if goals else set()
-    reject_goals = set(checked(parse_goals, reject, "--reject")) if reject else set()
-    confirm_targets = set(
-        checked(lambda t: parse_targets(t, framework), targets, "--targets") if targets else []
-    )
-    reject_target_ids = set(
-        checked(lambda t: parse_targets(t, framework), reject_targets, "--reject-targets")
-        if reject_targets
-        else []
-    )
+
+    def goal_set(text: str, option: str) -> set[int]:
+        return set(checked(parse_goals, text, option)) if text else set()
+
+    def target_set(text: str, option: str) -> set[str]:
+        return set(checked(lambda t: parse_targets(t, framework), text, option) if text else [])
+
+    primary_goals = goal_set(goals, "--goals")
+    secondary = goal_set(secondary_goals, "--secondary-goals")
+    reject_goals = goal_set(reject, "--reject")
+    primary_targets = target_set(targets, "--targets")
+    secondary_target_ids = target_set(secondary_targets, "--secondary-targets")
+    reject_target_ids = target_set(reject_targets, "--reject-targets")
+    for option, chosen, others in (
+        ("--secondary-goals", secondary, primary_goals),
+        ("--reject", reject_goals, primary_goals | secondary),
+        ("--secondary-targets", secondary_target_ids, primary_targets),
+        ("--reject-targets", reject_target_ids, primary_targets | secondary_target_ids),
+    ):
+        if twice := sorted(map(str, chosen & others)):
+            raise InputError(f"{', '.join(twice)} is named by another option too", where=option)
+    confirm_goals = primary_goals | secondary
+    confirm_targets = primary_targets | secondary_target_ids
     with writing() as session:
         found = get_activity(session, _activity_id(activity))
         suggested_goals = {g.goal for g in found.goals if not g.confirmed}
         suggested_targets = {t.target for t in found.targets if not t.confirmed}
-        unknown = sorted((confirm_goals | reject_goals) - suggested_goals)
-        if unknown:
-            listed = ", ".join(map(str, sorted(suggested_goals))) or "none"
-            raise InputError(
-                f"goal {', '.join(map(str, unknown))} is not a suggestion for activity "
-                f"{found.id} (suggested: {listed})",
-                where="--goals",
-            )
-        unknown_targets = sorted((confirm_targets | reject_target_ids) - suggested_targets)
-        if unknown_targets:
-            raise InputError(
-                f"target {', '.join(unknown_targets)} is not a suggestion for activity {found.id}",
-                where="--targets",
-            )
+        listed = ", ".join(map(str, sorted(suggested_goals))) or "none"
+        for option, chosen_goals in (
+            ("--goals", primary_goals), ("--secondary-goals", secondary), ("--reject", reject_goals)
+        ):  # fmt: skip
+            if unknown := sorted(chosen_goals - suggested_goals):
+                raise InputError(
+                    f"goal {', '.join(map(str, unknown))} is not a suggestion for activity "
+                    f"{found.id} (suggested: {listed})",
+                    where=option,
+                )
+        for option, chosen_targets in (
+            ("--targets", primary_targets), ("--secondary-targets", secondary_target_ids),
+            ("--reject-targets", reject_target_ids),
+        ):  # fmt: skip
+            if unknown_targets := sorted(chosen_targets - suggested_targets):
+                raise InputError(
+                    f"target {', '.join(unknown_targets)} is not a suggestion for activity "
+                    f"{found.id}",
+                    where=option,
+                )
         new_goals = tuple(
-            replace(g, confirmed=True) if g.goal in confirm_goals else g
+            replace(g, confirmed=True, primary=g.goal in primary_goals)
+            if g.goal in confirm_goals
+            else g
             for g in found.goals
             if g.goal not in reject_goals
         )
         new_targets = tuple(
-            replace(t, confirmed=True) if t.target in confirm_targets else t
+            replace(t, confirmed=True, primary=t.target in primary_targets)
+            if t.target in confirm_targets
+            else t
             for t in found.targets
             if t.target not in reject_target_ids
         )
