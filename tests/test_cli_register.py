@@ -369,3 +369,16 @@ def test_the_classifier_suggests_goals_a_person_then_confirms(
     code, out, _ = run(capsys, "activities", "suggest", "1", "--format", "json")
     (again,) = json.loads(out)
     assert again["goals"] == [11, 13] and 13 not in [s["goal"] for s in again["suggested_goals"]]
+
+
+def test_a_membership_must_fit_the_programme_and_itself(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    join = ["programmes", "join", "millenniekommun", "1781"]  # it ended 2012-12-31
+    code, _, err = run(capsys, *join, "--joined", "2030-09-01")
+    assert code == 2 and "--joined: programme 'millenniekommun' ended on 2012-12-31" in err
+    code, _, err = run(capsys, *join, "--joined", "2010-03-01", "--left", "2009-01-01")
+    assert code == 2 and "--left: left on 2009-01-01, before joining on 2010-03-01" in err
+    code, out, _ = run(capsys, "programmes", "show", "millenniekommun", "--format", "json")
+    assert code == 0 and json.loads(out)["members"] == []  # nothing written
+    assert run(capsys, *join, "--joined", "2010-03-01", "--left", "2012-06-30")[0] == 0

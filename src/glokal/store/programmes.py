@@ -194,6 +194,15 @@ def save_membership(session: Session, programme_id: str, member: Membership) -> 
                 where="--step",
             )
     row = session.get(ProgrammeMemberRow, (programme_id, member.unit))
+    joined = member.joined if member.joined is not None else (row.joined if row else None)
+    left = member.left if member.left is not None else (row.left if row else None)
+    if joined is not None and programme.end is not None and joined > programme.end:
+        raise InputError(
+            f"programme {programme_id!r} ended on {programme.end}; no unit joins it on {joined}",
+            where="--joined",
+        )
+    if joined is not None and left is not None and left < joined:
+        raise InputError(f"left on {left}, before joining on {joined}", where="--left")
     if row is None:
         session.add(
             ProgrammeMemberRow(
