@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,9 +44,33 @@ def rows_of_csv(content: bytes) -> list[dict[str, str]]:
 
 
 def rows_of_xlsx(content: bytes) -> list[dict[str, str]]:
+    """The sheet's rows as text, numbers as CSV writes them (to 16 digits, as Excel keeps
+    them: compare with same_rows)."""
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
     header, *body = [[("" if v is None else str(v)) for v in row] for row in sheet.values]
     return [dict(zip(header, row, strict=True)) for row in body]
+
+
+def cells_of_xlsx(content: bytes) -> list[dict[str, Any]]:
+    """The sheet's rows as the cells hold them: numbers as int or float, text as str."""
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    header, *body = list(sheet.values)
+    return [dict(zip(header, row, strict=True)) for row in body]
+
+
+def same_rows(sheet: list[dict[str, str]], text: list[dict[str, str]]) -> bool:
+    """The same rows, a number in the sheet equal to the CSV's to Excel's precision."""
+
+    def same(a: str, b: str) -> bool:
+        try:
+            return a == b or math.isclose(float(a), float(b), rel_tol=1e-15)
+        except ValueError:
+            return False
+
+    return len(sheet) == len(text) and all(
+        s.keys() == t.keys() and all(same(s[k], t[k]) for k in s)
+        for s, t in zip(sheet, text, strict=True)
+    )
 
 
 # -- reference ---------------------------------------------------------------------------------
@@ -265,7 +290,7 @@ def test_unit_goal_figures_download(client: TestClient) -> None:
     assert [r["kpi"] for r in rows] == [f["kpi"] for f in api]
     assert {r["value_source"] for r in rows} <= {"Källa: Kolada"}
     assert {r["analysis_source"] for r in rows} <= {"Glokals analys"}
-    assert rows_of_xlsx(client.get("/1781/mal/13.xlsx").content) == rows
+    assert same_rows(rows_of_xlsx(client.get("/1781/mal/13.xlsx").content), rows)
     assert client.get("/1781/mal/13.pdf").status_code == 404
 
 
@@ -283,6 +308,72 @@ def test_activities_and_compare_downloads(client: TestClient) -> None:
     assert [r["goal"] for r in status] == [str(n) for n in range(1, 18)]
     assert status[12]["1781"] == "utmaning"  # decided; suggestions end in *
     assert client.get("/1781/jamfor.csv", params={"table": "x"}).status_code == 400
+
+
+def test_excel_downloads_hold_numbers_as_numbers(client: TestClient) -> None:
+    """Values, years, ranks and counts are numeric cells (they sum and sort in Excel); ids with
+    leading zeros stay text; the CSV twin writes the same numbers as text, as before."""
+    figures = cells_of_xlsx(client.get("/1781/mal/13.xlsx").content)
+    text = rows_of_csv(client.get("/1781/mal/13.csv").content)
+    assert figures and len(figures) == len(text)
+    for row, line in zip(figures, text, strict=True):
+        assert row["unit"] == "1781" and row["goal"] == 13
+        for column in ("value", "year", "riket_value", "rank", "compared", "change_per_year"):
+            assert row[column] is None or type(row[column]) in (int, float), (column, row)
+            assert (row[column] is None) == (line[column] == "")
+        assert type(row["year"]) is int and str(row["year"]) == line["year"]
+        if row["value"] is not None:
+            assert math.isclose(row["value"], float(line["value"]), rel_tol=1e-15)
+        assert isinstance(row["trend"], str) and isinstance(row["kpi"], str)
+    assert any(type(r["value"]) is float for r in figures)
+    assert all("," not in r["value"] for r in text)  # CSV: 102.7, a point, as before
+
+    across = cells_of_xlsx(client.get("/mal/3.xlsx").content)
+    assert {type(r["goal"]) for r in across} == {int} and {r["goal"] for r in across} == {3}
+    assert {type(r["activities"]) for r in across} == {int}
+    assert next(r for r in across if r["name"] == "Alvesta")["county"] == "07"  # text
+
+    compare = cells_of_xlsx(client.get("/1781/jamfor.xlsx").content)
+    assert {type(r["goal"]) for r in compare} == {int}
+    years = [r["1781_year"] for r in compare if r["1781_year"] is not None]
+    assert years and {type(y) for y in years} == {int}
+    values = [r["1781_value"] for r in compare if r["1781_value"] is not None]
+    assert values and {type(v) for v in values} <= {int, float}
+    status = cells_of_xlsx(client.get("/1781/jamfor.xlsx", params={"table": "status"}).content)
+    assert [r["goal"] for r in status] == list(range(1, 18))
+
+    activities = cells_of_xlsx(client.get("/aktiviteter.xlsx").content)
+    budgets = [r["budget_sek"] for r in activities if r["budget_sek"] not in (None, "")]
+    assert budgets and {type(b) for b in budgets} <= {int, float}
+    assert {type(r["goals"]) for r in activities} <= {str, type(None)}  # lists like "5;17"
+    assert next(r for r in activities if r["title"] == "Vänort Stellenbosch")["unit"] == "0680"
+    text_activities = rows_of_csv(client.get("/aktiviteter.csv").content)
+    assert sorted(r["budget_sek"] for r in text_activities if r["budget_sek"]) == sorted(
+        str(b) for b in budgets
+    )
+
+
+def test_english_downloads_have_english_words(client: TestClient) -> None:
+    english = rows_of_csv(client.get("/en/1781/mal/13.csv").content)
+    swedish = rows_of_csv(client.get("/1781/mal/13.csv").content)
+    trends = {"improving", "unchanged", "deteriorating", "no data", ""}
+    positions = {"best quartile", "middle half", "worst quartile", ""}
+    assert {r["trend"] for r in english} <= trends
+    assert {r["position"] for r in english} | {r["position_kommungrupp"] for r in english} <= (
+        positions
+    )
+    assert {r["trend"] for r in swedish} <= {"förbättring", "oförändrad", "försämring",
+                                              "data saknas", ""}  # fmt: skip
+    assert [r["value"] for r in english] == [r["value"] for r in swedish]
+    across = rows_of_csv(client.get("/en/mal/13.csv", params={"county": "17"}).content)
+    assert next(r for r in across if r["unit"] == "1781")["status"] == "challenge"
+    assert {r["status"] for r in across} <= {
+        "good", "neutral", "challenge", "significant challenge", "not assessed"
+    }  # fmt: skip
+    status = rows_of_csv(
+        client.get("/en/1781/jamfor.csv", params={"med": "2409", "table": "status"}).content
+    )
+    assert status[12]["1781"] == "challenge"
 
 
 def test_pages_link_their_downloads(client: TestClient) -> None:

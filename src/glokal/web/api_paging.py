@@ -15,9 +15,10 @@ from glokal.framework import parse_goal_number
 from glokal.places import parse_place_id
 from glokal.web import api_models as m
 from glokal.web.downloads import (
+    Cell,
     DataTable,
-    cell,
     download,
+    numeric,
 )
 
 MAX_LIMIT = 1000
@@ -117,10 +118,13 @@ def page_of(
     )  # fmt: skip
 
 
-def flat(value: Any) -> str:
+def flat(value: Any) -> Cell:
+    """A field as a cell: nested ones as JSON text, numbers as numbers, the rest as text."""
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
-    return cell(value)
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return numeric(value)
+    return str(value)
 
 
 def download_rows(paging: Paging, rows: Sequence[T]) -> Sequence[T]:

@@ -1,5 +1,8 @@
 """CSV and Excel downloads beside every public table: the same page contexts as the HTML and
-JSON twins, written as rows of text by the register's table writer (CSV UTF-8 or .xlsx).
+JSON twins. A row holds numbers as numbers: CSV (UTF-8) writes them as text a spreadsheet reads
+back exactly, .xlsx as numeric cells (through the exports' writer, as `glokal export` does), so
+that values, years, ranks and counts sum and sort in Excel. Words (statuses, trends, positions)
+are in the page's language.
 
 Raw values carry "Källa: Kolada"; derived figures (trend, positions, suggested statuses) are
 labelled as Glokal's analysis, in a column of each row so that the label survives any filter
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -21,7 +24,10 @@ from sqlalchemy.orm import Session
 
 from glokal.errors import InputError
 from glokal.i18n import N_, translator
+from glokal.publish.exports import Section, write_export
 from glokal.publish.pages import (
+    POSITION_LABELS,
+    TREND_LABELS,
     ActivitiesPage,
     Catalogue,
     ComparePage,
@@ -57,19 +63,25 @@ MEDIA_TYPES = {
 # Excel's sheet holds 1,048,576 rows; one is the header.
 MAX_XLSX_ROWS = 1_048_575
 
+# The activity template's columns that hold one number (the others hold text or lists).
+NUMERIC_ACTIVITY_COLUMNS = frozenset({"budget_sek"})
+
 router = APIRouter(include_in_schema=False)
+
+Cell = str | int | float | None
 
 
 @dataclass(frozen=True)
 class DataTable:
-    """A table to download: its columns and rows of text, and the file's name without suffix."""
+    """A table to download: its columns, its rows (text, numbers, None for a missing value)
+    and the file's name without suffix."""
 
     name: str
     columns: tuple[str, ...]
-    rows: Iterable[dict[str, str]]
+    rows: Iterable[Mapping[str, Cell]]
 
 
-def cell(value: float | int | str | None) -> str:
+def cell(value: Cell) -> str:
     """A value as text a spreadsheet reads back exactly (repr of floats, '' for missing)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
@@ -78,15 +90,40 @@ def cell(value: float | int | str | None) -> str:
     return str(value)
 
 
+def numeric(value: float | int | None) -> float | int | None:
+    """A number for a numeric cell: None (an empty cell) for a missing or non-finite one."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value
+
+
+def _number_or_text(text: str) -> Cell:
+    """A template cell's number ("450000", "2.5") as a number; other text as it is."""
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    if not math.isfinite(value):
+        return text
+    return int(value) if value.is_integer() else value
+
+
 def download(table: DataTable, file_format: str) -> Response:
-    """The table as a CSV or .xlsx attachment."""
+    """The table as a CSV or .xlsx attachment: numbers as text in CSV, as numbers in .xlsx."""
     if file_format not in FORMATS:
         raise InputError(
             f"unknown format {file_format!r}; use one of: json, {', '.join(FORMATS)}",
             where="format",
         )
     out = io.BytesIO()
-    write_table(out, table.columns, table.rows, file_format)
+    if file_format == "csv":
+        texts = ({c: cell(row.get(c)) for c in table.columns} for row in table.rows)
+        write_table(out, table.columns, texts, file_format)
+    else:
+        sheet = Section(table.name, table.name[:31], "", table.columns, table.rows)
+        write_export(out, [sheet], file_format)
     return Response(
         out.getvalue(),
         media_type=MEDIA_TYPES[file_format],
@@ -102,8 +139,8 @@ def goal_across_table(page: GoalAcrossPage) -> DataTable:
         {
             "unit": row.unit.id, "name": row.unit.name, "type": row.unit.type,
             "kommungrupp": row.unit.kommungrupp or "", "county": row.unit.county or "",
-            "goal": str(page.goal.number), "status": row.status.status,
-            "decided": "yes" if row.status.decided else "no", "activities": str(row.activities),
+            "goal": page.goal.number, "status": row.status.label,
+            "decided": "yes" if row.status.decided else "no", "activities": row.activities,
             "source": gettext(DECIDED) if row.status.decided else gettext(ANALYSIS),
         }
         for row in page.rows
@@ -119,18 +156,26 @@ FIGURE_COLUMNS = (
 
 
 def goal_figures_table(unit: str, goal: int, figures: Sequence[KeyFigure], lang: str) -> DataTable:
-    """The key figures table of a unit's goal page: Kolada's values beside Glokal's analysis."""
-    analysis = translator(lang)(ANALYSIS)
+    """The key figures table of a unit's goal page: Kolada's values beside Glokal's analysis,
+    the trend and positions in the page's words."""
+    gettext = translator(lang)
+    analysis = gettext(ANALYSIS)
+
+    def word(labels: Mapping[str, str], value: str | None) -> str:
+        return gettext(labels[value]) if value is not None and value in labels else value or ""
+
     rows = [
         {
-            "unit": unit, "goal": str(goal), "kpi": f.kpi, "title": f.title,
-            "value": cell(f.value), "year": cell(f.period), "riket_value": cell(f.riket_value),
-            "value_source": KOLADA, "trend": f.trend or "",
-            "change_per_year": cell(f.change_per_year), "position": f.position or "",
-            "rank": cell(f.rank), "compared": cell(f.compared),
-            "position_kommungrupp": f.position_kommungrupp or "",
-            "rank_kommungrupp": cell(f.rank_kommungrupp),
-            "compared_kommungrupp": cell(f.compared_kommungrupp),
+            "unit": unit, "goal": goal, "kpi": f.kpi, "title": f.title,
+            "value": numeric(f.value), "year": numeric(f.period),
+            "riket_value": numeric(f.riket_value), "value_source": KOLADA,
+            "trend": word(TREND_LABELS, f.trend),
+            "change_per_year": numeric(f.change_per_year),
+            "position": word(POSITION_LABELS, f.position),
+            "rank": numeric(f.rank), "compared": numeric(f.compared),
+            "position_kommungrupp": word(POSITION_LABELS, f.position_kommungrupp),
+            "rank_kommungrupp": numeric(f.rank_kommungrupp),
+            "compared_kommungrupp": numeric(f.compared_kommungrupp),
             "polarity": f.polarity or "", "analysis_source": analysis,
         }
         for f in figures
@@ -147,8 +192,13 @@ def unit_goal_figures(session: Session, unit: str, goal: int) -> list[KeyFigure]
 
 
 def activities_table(activities: Sequence[Activity], name: str = "glokal-aktiviteter") -> DataTable:
-    """Activities in the register's template (docs/register.md): a download imports again."""
-    return DataTable(name, ACTIVITY_COLUMNS, [activity_to_row(a) for a in activities])
+    """Activities in the register's template (docs/register.md): a download imports again.
+    The budget is a number; lists ("5;17") and dates stay text, as the template has them."""
+    rows = [
+        {c: _number_or_text(v) if c in NUMERIC_ACTIVITY_COLUMNS else v for c, v in row.items()}
+        for row in map(activity_to_row, activities)
+    ]
+    return DataTable(name, ACTIVITY_COLUMNS, rows)
 
 
 def activities_page_table(page: ActivitiesPage) -> DataTable:
@@ -162,24 +212,26 @@ def compare_tables(page: ComparePage, table: str) -> DataTable:
     if table == "status":
         gettext = translator(page.lang)
         columns = ("goal", *units, "source")
-        rows = [
-            {"goal": str(goal.number), "source": gettext(ANALYSIS) + " / " + gettext(DECIDED)}
-            | {c.unit.id: c.statuses[goal.number].status
-               + ("" if c.statuses[goal.number].decided else "*") for c in page.columns}
-            for goal in page.goals
-        ]  # fmt: skip
-        return DataTable(f"{name}-status", columns, rows)
+        source = gettext(ANALYSIS) + " / " + gettext(DECIDED)
+        statuses: list[dict[str, Cell]] = []
+        for number in (g.number for g in page.goals):
+            row: dict[str, Cell] = {"goal": number, "source": source}
+            for c in page.columns:
+                status = c.statuses[number]
+                row[c.unit.id] = status.label + ("" if status.decided else "*")
+            statuses.append(row)
+        return DataTable(f"{name}-status", columns, statuses)
     if table != "figures":
         raise InputError(f"unknown table {table!r}; use figures or status", where="table")
     columns = ("goal", "kpi", "title", *(f"{u}_{part}" for u in units for part in
                ("value", "year")), "source")  # fmt: skip
-    rows = []
+    rows: list[dict[str, Cell]] = []
     for goal, kpi, title in page.kpis:
-        row = {"goal": str(goal), "kpi": kpi, "title": title, "source": KOLADA}
+        row = {"goal": goal, "kpi": kpi, "title": title, "source": KOLADA}
         for column in page.columns:
             figure = column.figures.get(kpi)
-            row[f"{column.unit.id}_value"] = cell(figure.value if figure else None)
-            row[f"{column.unit.id}_year"] = cell(figure.period if figure else None)
+            row[f"{column.unit.id}_value"] = numeric(figure.value if figure else None)
+            row[f"{column.unit.id}_year"] = numeric(figure.period if figure else None)
         rows.append(row)
     return DataTable(name, columns, rows)
 
@@ -190,7 +242,7 @@ def values_table(rows: Iterable[ValueTuple], name: str = "glokal-kolada-values")
         name,
         columns,
         (
-            {"kpi": k, "municipality": m, "period": str(p), "gender": g, "value": cell(v),
+            {"kpi": k, "municipality": m, "period": p, "gender": g, "value": numeric(v),
              "source": KOLADA}
             for k, m, p, g, v in rows
         ),
