@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from glokal.publish.format import LOCALES, ink, number
+from glokal.publish.format import LOCALES, ink, number, percent
 
 
 def babel(value: float | int, lang: str, digits: int) -> str:
@@ -47,3 +47,15 @@ def test_number_in_each_language(value: float | None, lang: str, text: str) -> N
 
 def test_ink_is_the_readable_one() -> None:
     assert ink("#ffffff") == "#000000" and ink("#19486A") == "#ffffff"
+
+
+@pytest.mark.parametrize(
+    ("share", "lang", "text"),
+    [(0.0, "sv", "0\xa0%"), (0.456, "sv", "46\xa0%"), (1.0, "en", "100%"), (0.0, "en", "0%"),
+     (None, "sv", "–")],
+)  # fmt: skip
+def test_percent_has_swedish_spacing(share: float | None, lang: str, text: str) -> None:
+    """Swedish puts a (no-break) space before the per cent sign; English does not."""
+    assert percent(share, lang) == text
+    if share is not None:
+        assert text == format_percent(share, locale=LOCALES[lang])

@@ -3,6 +3,7 @@ page, and the same statuses and figures as the public goal pages."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -30,6 +31,34 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 def report(store: Store) -> Report:
     with store.session() as session, session.begin():
         return build_report(session, "1781", "sv", 2025, date(2026, 12, 1))
+
+
+class _Nodes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.nodes: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("style", "svg", "title")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("style", "svg", "title")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.nodes.append(data)
+
+
+def _nodes(html: str) -> list[str]:
+    """The text nodes of the report, without styles and charts."""
+    parser = _Nodes()
+    parser.feed(html)
+    return parser.nodes
+
+
+def _text(html: str) -> str:
+    return "".join(_nodes(html))
 
 
 class _Outline(HTMLParser):
@@ -77,11 +106,27 @@ def test_the_html_report_has_every_chapter_in_order(report: Report) -> None:
     assert "Partnerskap och program" in html and "Glokala Sverige" in html
 
 
+def test_the_report_reads_right_where_a_goal_is_not_assessed_and_for_programmes(
+    report: Report,
+) -> None:
+    html = report_html(report)
+    words = " ".join(_text(html).split())
+    assert "bedömas vara ej bedömd" not in words
+    goal4 = html[html.index('id="goal-4"') : html.index('id="goal-5"')]
+    assert "Mål 4 har ännu inte bedömts för Kristinehamn." in goal4
+    assert "Glokals förslag" not in goal4  # no suggestion to speak of
+    # The programme line: no space before a punctuation mark, even read element by element.
+    assert "Glokala Sverige – medlem sedan 2019-01-01" in words
+    assert not re.search(r"\w [,:]", " ".join(" ".join(_nodes(html)).split()))
+
+
 def test_the_report_in_english(store: Store) -> None:
     with store.session() as session, session.begin():
         english = report_html(build_report(session, "1781", "en", 2025, date(2026, 12, 1)))
     assert '<html lang="en">' in english and "Sustainability report 2025" in english
     assert "Overall, Kristinehamn&#39;s status in relation to Agenda 2030 and goal 13" in english
+    assert "Goal 4 has not been assessed for Kristinehamn yet." in english
+    assert "Glokala Sverige</strong> – member since 2019-01-01" in english
 
 
 def _pdftoppm() -> str:

@@ -47,6 +47,10 @@ def test_two_units_in_both_languages_with_every_link_resolving(
     assert '<html lang="en">' in english
     twin = json.loads((root / "1781/mal/13.json").read_text(encoding="utf-8"))
     assert twin["unit"]["id"] == "1781" and twin["goal"]["number"] == 13
+    # The comparison says how much of the kommungrupp this site holds (only what it exports).
+    compare = " ".join((root / "1781/jamfor/index.html").read_text(encoding="utf-8").split())
+    assert "Kristinehamn och de 23 andra kommunerna i kommungruppen B5" in compare
+    assert "0 av dem visas här: de andra ingår inte i den här webbplatsen." in compare
     # Only the exported units are linked to: the start page lists two municipalities.
     start = (root / "index.html").read_text(encoding="utf-8")
     assert 'href="1781/index.html"' in start and 'href="0180/index.html"' not in start

@@ -7,7 +7,7 @@ import math
 from decimal import Decimal
 from functools import cache
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
+from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
 
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 
@@ -37,6 +37,14 @@ def number(value: float | int | None, lang: str, digits: int = 1) -> str:
     if decimal_sign == "." and group_sign == ",":
         return text
     return text.replace(",", "\0").replace(".", decimal_sign).replace("\0", group_sign)
+
+
+def percent(share: float | None, lang: str) -> str:
+    """A share as a whole percentage: "45 %" in Swedish (a no-break space before the sign, as
+    Swedish writes it), "45%" in English; "–" for a missing share."""
+    if share is None or not math.isfinite(share):
+        return "–"
+    return str(format_percent(share, locale=LOCALES.get(lang, "sv_SE")))
 
 
 def _luminance(colour: str) -> float:

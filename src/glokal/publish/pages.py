@@ -46,6 +46,11 @@ STATUS_SYMBOLS = {
 }
 
 
+def status_label(status: str, lang: str) -> str:
+    """A status's word in ``lang`` from its stored value ("utmaning" → "challenge" in English)."""
+    return translator(lang)(STATUS_STYLES[GoalStatus(status)].label)
+
+
 @dataclass(frozen=True)
 class StatusView:
     """A status as a page shows it: word, symbol, colour, and whether people decided it."""
@@ -196,6 +201,7 @@ class GoalAcrossPage:
     filters: dict[str, str]
     kommungrupper: list[Kommungrupp]
     counties: list[str]
+    statuses: list[tuple[str, str]] = field(default_factory=list)  # (value, word), best first
 
 
 @dataclass(frozen=True)
@@ -210,9 +216,11 @@ class ComparePage:
     lang: str
     unit: Place
     basis: str  # "kommungrupp", "chosen"
-    columns: list[CompareColumn]
+    columns: list[CompareColumn]  # the unit first
     goals: list[Goal]
     kpis: list[tuple[int, str, str]]  # (goal, kpi, title)
+    kommungrupp: Kommungrupp | None = None
+    peers: int = 0  # the other units of the kommungrupp, all shown unless a site leaves some out
 
 
 @dataclass(frozen=True)
@@ -271,8 +279,14 @@ POSITION_LABELS = {
 }  # fmt: skip
 
 
+NOT_ASSESSED_SENTENCE = N_("Goal {goal} has not been assessed for {name} yet.")
+
+
 def status_sentence(unit: Place, goal: Goal, status: StatusView, lang: str) -> str:
-    """The sentence Swedish goal pages end their summary with."""
+    """The sentence Swedish goal pages end their summary with; for a goal not assessed, one
+    that says so ("Mål 4 har ännu inte bedömts för Kristinehamn.")."""
+    if status.status == GoalStatus.EJ_BEDOMD:
+        return translator(lang)(NOT_ASSESSED_SENTENCE).format(goal=goal.number, name=unit.name)
     if lang == "en":
         sentence = (
             f"Overall, {unit.name}'s status in relation to Agenda 2030 and goal {goal.number} "
@@ -368,15 +382,16 @@ def goal_across_page(
         tally[row.status.status] = tally.get(row.status.status, 0) + 1
     counties = sorted({p.county for p in catalogue.places.values() if p.county})
     return GoalAcrossPage(
-        lang=lang, goal=goal, rows=rows, counts=tally, filters=chosen,
-        kommungrupper=list(catalogue.kommungrupper.values()), counties=counties,
+        lang=lang, goal=goal, rows=rows, counts={s: tally[s] for s in order if s in tally},
+        filters=chosen, kommungrupper=list(catalogue.kommungrupper.values()), counties=counties,
+        statuses=[(s, status_label(s, lang)) for s in order],
     )  # fmt: skip
 
 
 def compare_page(
     session: Session, unit_id: str, lang: str, others: Sequence[str] = ()
 ) -> ComparePage:
-    """The unit beside chosen units, or beside its kommungrupp (at most 12 columns)."""
+    """The unit beside chosen units, or beside every other unit of its kommungrupp."""
     catalogue = Catalogue.read(session)
     unit = catalogue.unit(unit_id)
     if others:
@@ -388,7 +403,7 @@ def compare_page(
             if p.kommungrupp and p.kommungrupp == unit.kommungrupp and p.id != unit_id
         ]  # fmt: skip
         basis = "kommungrupp"
-    units = [unit, *chosen[:11]]
+    units = [unit, *chosen]
     states = {(s.unit, s.goal): s for s in goal_states(session)}
     figures_by_unit = unit_key_figures(session, [u.id for u in units])
     kpis = [
@@ -403,7 +418,11 @@ def compare_page(
         )
         for place in units
     ]  # fmt: skip
-    return ComparePage(lang, unit, basis, columns, list(catalogue.goals.values()), kpis)
+    return ComparePage(
+        lang, unit, basis, columns, list(catalogue.goals.values()), kpis,
+        kommungrupp=_kommungrupp(catalogue, unit),
+        peers=len(chosen) if basis == "kommungrupp" else 0,
+    )  # fmt: skip
 
 
 def activities_page(

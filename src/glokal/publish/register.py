@@ -17,7 +17,7 @@ from rich.text import Text
 
 from glokal.i18n import N_ as _
 from glokal.i18n import translator
-from glokal.publish.format import number
+from glokal.publish.format import number, percent
 from glokal.register import TargetProgress, country_name
 from glokal.store.activities import Activity, ReportDue
 from glokal.store.agenda import LocalAgenda
@@ -281,7 +281,10 @@ def programme_view(
         targets.add_column(gettext(column))
     for t in progress:
         targets.add_row(
-            Text(t.target.title), str(t.achieved), str(t.target.goal_value), f"{t.share:.0%}"
+            Text(t.target.title),
+            str(t.achieved),
+            str(t.target.goal_value),
+            percent(t.share, lang),
         )
     members = Table(title=f"{gettext(_MEMBERS)} ({len(record.members)})", title_justify="left")
     for column in (_("Unit"), _("Joined"), _("Intake"), *(s.code for s in p.steps)):

@@ -25,6 +25,7 @@ from glokal.errors import (
 from glokal.i18n import translator
 from glokal.settings import Settings
 from glokal.store import Store
+from glokal.web.messages import translated
 from glokal.web.pagecache import PageCache
 from glokal.web.render import make_environment, request_language
 
@@ -96,8 +97,9 @@ def _error(request: Request, status: int, message: str, where: str | None = None
     if _wants_json(request):
         return JSONResponse({"error": message, "where": where}, status_code=status)
     lang = request_language(request)
+    gettext = translator(lang)
     html = request.app.state.templates.get_template("error.html").render(
-        lang=lang, _=translator(lang), status=status, message=message,
+        lang=lang, _=gettext, status=status, message=translated(message, gettext),
         link=lambda p: f"/en{p}" if lang == "en" else p, path="/", user=None,
         other_language="/", json_link="/index.json", version=__version__,
     )  # fmt: skip

@@ -32,6 +32,7 @@ from glokal.store.assessments import (
 )
 from glokal.store.audit import record_change
 from glokal.store.users import User
+from glokal.web.messages import translated
 
 Gettext = Callable[[str], str]
 
@@ -46,13 +47,17 @@ class FormInvalid(InputError):
 
 
 class FieldProblems(RowProblems):
-    """RowProblems of one form: each problem kept by its field (the template's column)."""
+    """RowProblems of one form: each problem kept by its field (the template's column), in
+    the language of ``gettext`` (the register's checks say what is wrong in English)."""
 
-    def __init__(self) -> None:
+    def __init__(self, gettext: Gettext | None = None) -> None:
         super().__init__("form")
         self.fields: dict[str, str] = {}
+        self.gettext = gettext
 
     def add(self, row: int, column: str | None, message: str) -> None:
+        if self.gettext is not None:
+            message = translated(message, self.gettext)
         super().add(row, column, message)
         key = column or "form"
         self.fields[key] = f"{self.fields[key]}; {message}" if key in self.fields else message
@@ -169,7 +174,7 @@ def save_activity(
             raise NotFound(f"activity {activity_id} is not one of {unit}'s", where="activity")
     row = Row(1, {k: v.strip() for k, v in cells.items()} | {"unit": unit,
               "published": "yes" if publish else "no"})  # fmt: skip
-    problems = FieldProblems()
+    problems = FieldProblems(gettext)
     activity = activity_from_row(row, activity_context(session), problems)
     if activity is None:
         raise FormInvalid(problems.fields)
@@ -200,7 +205,7 @@ def save_local_goal(
     ensure_can_edit(user, unit, gettext)
     unit_name(session, unit)
     row = Row(1, {k: cells.get(k, "").strip() for k in LOCAL_GOAL_FIELDS})
-    problems = FieldProblems()
+    problems = FieldProblems(gettext)
     read = RowReader(row, problems)
     for column in ("code", "title"):
         if not row.get(column):

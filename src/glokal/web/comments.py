@@ -87,6 +87,8 @@ def post_comment(
     try:
         add_comment(session, unit_id, goal, author=name, body=body, address_hash=sender,
                     now=now())  # fmt: skip
+    except NotFound:
+        raise  # no such unit: a 404, not a problem with the comment
     except InputError as exc:
         messages = {
             "body": gettext("Write your comment before you send it (at most 4,000 characters)."),

@@ -145,7 +145,8 @@ def goal_across(
 
 
 def _units(text: str) -> list[str]:
-    return [_unit(part) for part in text.replace(";", ",").split(",") if part.strip()][:11]
+    """The units to compare with, every one given (the parameter's length bounds how many)."""
+    return [_unit(part) for part in text.replace(";", ",").split(",") if part.strip()]
 
 
 @router.get("/{unit}/jamfor.json")

@@ -16,8 +16,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from glokal import __version__
-from glokal.i18n import LANGUAGES, translator
+from glokal.i18n import LANGUAGES, translations, translator
 from glokal.publish.format import ink, number
+from glokal.publish.pages import status_label
 
 # Fields of page contexts left out of the JSON twins: presentation, not data.
 NOT_IN_JSON = frozenset({"svg"})
@@ -76,8 +77,9 @@ def render_page(
     }
     context |= extra
     return environment.get_template(template).render(
-        page=page, lang=lang, _=translator(lang), link=href, path=path,
-        num=lambda v, d=1: number(v, lang, d), safe=Markup, **context,
+        page=page, lang=lang, _=translator(lang), ngettext=translations(lang).ngettext,
+        link=href, path=path, num=lambda v, d=1: number(v, lang, d),
+        status_label=lambda v: status_label(v, lang), safe=Markup, **context,
     )  # fmt: skip
 
 
