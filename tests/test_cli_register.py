@@ -382,3 +382,11 @@ def test_a_membership_must_fit_the_programme_and_itself(
     code, out, _ = run(capsys, "programmes", "show", "millenniekommun", "--format", "json")
     assert code == 0 and json.loads(out)["members"] == []  # nothing written
     assert run(capsys, *join, "--joined", "2010-03-01", "--left", "2012-06-30")[0] == 0
+
+
+def test_what_is_done_is_said_in_swedish(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["agenda", "goal", "1781", "SE.1", "--title"]
+    assert run(capsys, *args, "Ett mål") == (0, "1781 Kristinehamn: SE.1 tillagt\n", "")
+    assert run(capsys, *args, "Ett annat mål") == (0, "1781 Kristinehamn: SE.1 ändrat\n", "")

@@ -442,7 +442,8 @@ def activities_delete(activity: Annotated[str, typer.Argument(help="The activity
     with writing() as session:
         found = get_activity(session, _activity_id(activity))
         delete_activity(session, found.id or 0)
-    stdout.print(f"{found.id} {found.title}: deleted")
+    gettext = translator(current_settings().language)
+    stdout.print(gettext(N_("{id} {title}: deleted")).format(id=found.id, title=found.title))
 
 
 @activities_app.command("confirm")

@@ -131,7 +131,9 @@ def agenda_goal(
             cells, load_framework(), stored, published=before.published if before else True
         )
         save_local_goals(session, [goal])
-    stdout.print(f"{unit_id} {name}: {goal.code} {'changed' if before else 'added'}")
+    said = N_("{unit} {name}: {code} changed") if before else N_("{unit} {name}: {code} added")
+    gettext = translator(current_settings().language)
+    stdout.print(gettext(said).format(unit=unit_id, name=name, code=goal.code))
 
 
 def _series(text: str) -> tuple[tuple[int, float], ...]:
@@ -212,8 +214,17 @@ def agenda_import(
         report = import_local_goals(
             session, file, check=check, file_format=file_format.value if file_format else None
         )
-    verb = "checked, nothing stored" if check else "stored"
-    stdout.print(f"{file}: {report.rows} ({report.inserted} new, {report.updated} changed) {verb}")
+    said = (
+        N_("{file}: {rows} rows ({new} new, {changed} changed) checked, nothing stored")
+        if check
+        else N_("{file}: {rows} rows ({new} new, {changed} changed) stored")
+    )
+    gettext = translator(current_settings().language)
+    stdout.print(
+        gettext(said).format(
+            file=file, rows=report.rows, new=report.inserted, changed=report.updated
+        )
+    )
 
 
 @agenda_app.command("export")
