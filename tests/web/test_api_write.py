@@ -64,6 +64,16 @@ def test_post_activity(app_client: TestClient, tokens: dict[str, str]) -> None:
     created = app_client.post(url, json=body, headers=auth(tokens["kristinehamn@glokal.se"]))
     assert created.status_code == 201, created.text
     assert created.json()["goals"] == [5, 17] and created.json()["published"] is True
+    # What GET says of an activity can be sent back: partners as GET writes them.
+    read = app_client.get(f"/api/v1/activities/{created.json()['id']}",
+                          headers=auth(tokens["kristinehamn@glokal.se"]))  # fmt: skip
+    partners = read.json()["partners"]
+    assert partners[0]["organisation"] == "Kisumu County"
+    again = app_client.put(f"{url}/{created.json()['id']}", json={**body, "partners": partners},
+                           headers=auth(tokens["kristinehamn@glokal.se"]))  # fmt: skip
+    assert again.status_code == 200, again.text
+    stored = app_client.get(f"/api/v1/activities/{created.json()['id']}").json()
+    assert stored["partners"] == partners
     page = app_client.get("/1781/mal/17").text
     assert "&lt;script&gt;x&lt;/script&gt; Kisumu" in page and "<script>x" not in page
     bad = app_client.post(url, json={**body, "goals": [18]},

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotAuthenticated, NotFound
@@ -136,7 +136,8 @@ def put_assessment(
 
 
 class PartnerIn(BaseModel):
-    name: str = Field(max_length=500)
+    # As GET writes it, so a partner read can be sent back; "name" is still understood.
+    organisation: str = Field(max_length=500, validation_alias=AliasChoices("organisation", "name"))
     country: str | None = Field(default=None, max_length=60, description="ISO code or name.")
     type: str | None = Field(default=None, max_length=40)
 
@@ -179,7 +180,7 @@ class ActivityIn(BaseModel):
             "programme": self.programme or "", "goals": join(self.goals),
             "targets": join(self.targets), "secondary_goals": join(self.secondary_goals),
             "secondary_targets": join(self.secondary_targets),
-            "partner": join([p.name for p in partners]),
+            "partner": join([p.organisation for p in partners]),
             "partner_country": join([p.country or "" for p in partners])
             if any(p.country for p in partners) else "",
             "partner_type": join([p.type or "other" for p in partners])
