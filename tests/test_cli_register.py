@@ -390,3 +390,14 @@ def test_what_is_done_is_said_in_swedish(
     args = ["agenda", "goal", "1781", "SE.1", "--title"]
     assert run(capsys, *args, "Ett mål") == (0, "1781 Kristinehamn: SE.1 tillagt\n", "")
     assert run(capsys, *args, "Ett annat mål") == (0, "1781 Kristinehamn: SE.1 ändrat\n", "")
+
+
+def test_importing_a_file_again_says_its_rows_are_like_stored_ones(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_examples(data_dir / "a.csv", ROWS[:2])
+    code, out, err = run(capsys, "activities", "import", str(source))
+    assert code == 0 and "2 aktiviteter importerade" in out and err == ""
+    code, out, err = run(capsys, "activities", "import", str(source))
+    assert code == 0 and "2 aktiviteter importerade" in out
+    assert "liknar aktiviteter som redan finns" in err and "sparade som 1, 2" in err

@@ -311,6 +311,17 @@ def activities_import(
         N_("{rows} activities checked, none stored") if check else N_("{rows} activities imported")
     )
     stdout.print(f"{file}: " + gettext(message).format(rows=report.rows))
+    if report.like_stored:
+        stderr.print(
+            gettext(
+                N_(
+                    "{file}: like activities stored before (same unit, title and start; "
+                    "stored as {ids}): was the file imported already? Each row is a new "
+                    "activity; `glokal activities delete ID` removes one"
+                )
+            ).format(file=file, ids=", ".join(map(str, report.like_stored))),
+            soft_wrap=True, markup=False,
+        )  # fmt: skip
 
 
 @activities_app.command("export")

@@ -14,7 +14,7 @@ from glokal.places import Places, load_places
 from glokal.register.activities import ActivityContext, read_activities
 from glokal.register.agenda import read_local_goals
 from glokal.register.programmes import builtin_programmes
-from glokal.store.activities import add_activities
+from glokal.store.activities import ActivityQuery, add_activities, find_activities
 from glokal.store.agenda import local_goal_parents, save_local_goals
 from glokal.store.programmes import programme_ids, save_programme
 
@@ -27,6 +27,9 @@ class ImportReport:
     updated: int
     written: bool  # False for a check
     ids: tuple[int, ...] = ()  # of the activities stored
+    # Rows like activities stored before (same unit, title and start): the file may have been
+    # imported already, or be an export of this store; they are stored as new all the same.
+    like_stored: tuple[int, ...] = ()  # the stored activities' ids
 
 
 def activity_context(
@@ -49,8 +52,19 @@ def import_activities(
     file_format: str | None = None,
 ) -> ImportReport:
     activities = read_activities(path, activity_context(session), file_format)
+    units = {a.unit for a in activities}
+    stored = {
+        (a.unit, a.title.strip().casefold(), a.start): a.id or 0
+        for a in find_activities(session, ActivityQuery(unit=sorted(units)))
+    }
+    like = tuple(
+        sorted({stored[k] for a in activities
+                if (k := (a.unit, a.title.strip().casefold(), a.start)) in stored})
+    )  # fmt: skip
     ids = () if check else tuple(add_activities(session, activities, by=by, now=now))
-    return ImportReport(str(path), len(activities), len(activities), 0, not check, ids)
+    return ImportReport(
+        str(path), len(activities), len(activities), 0, not check, ids, like_stored=like
+    )
 
 
 def import_local_goals(
