@@ -99,7 +99,7 @@ def test_if_empty_skips_a_store_with_values(
     synced: ReplayServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "sync", "kolada", "--base-url", synced.base_url, "--if-empty")
-    assert code == 0 and "nothing to do" in out
+    assert code == 0 and "Kolada: databasen har redan värden; inget att göra." in out
 
 
 def test_offline_is_one_line_and_exit_0(
@@ -112,7 +112,8 @@ def test_offline_is_one_line_and_exit_0(
     url = f"http://127.0.0.1:{port}/v3"
     code, out, err = run(capsys, "sync", "kolada", "--base-url", url, "--offline-ok")
     assert code == 0 and out == ""
-    assert err.startswith("Kolada is not reachable") and err.count("\n") == 1
+    assert err.startswith("Kolada går inte att nå (") and err.count("\n") == 1
+    assert err.rstrip().endswith("visar det som finns i databasen.")
 
 
 @pytest.mark.parametrize(

@@ -170,7 +170,10 @@ def sync_kolada_command(
         if if_empty:
             with store.session() as session:
                 if count_values(session):
-                    stdout.print("Kolada: the store already has values; nothing to do.")
+                    gettext = translator(settings.language)
+                    stdout.print(
+                        gettext(N_("Kolada: the store already has values; nothing to do."))
+                    )
                     return
         report = run_coroutine(_run_sync(store, url, options, concurrency, rate, offline_ok))
     if report is None:
@@ -186,7 +189,9 @@ def sync_kolada_command(
     )
     if report.unknown_units:
         stderr.print(
-            f"Skipped values of units not in the store: {', '.join(sorted(report.unknown_units))}"
+            gettext(N_("Skipped values of units not in the store: {units}")).format(
+                units=", ".join(sorted(report.unknown_units))
+            )
         )
 
 
@@ -198,8 +203,9 @@ async def _run_sync(
             try:
                 await probe.get_json(probe.url("municipality", {"per_page": 1}))
             except KoladaError as exc:
+                said = N_("Kolada is not reachable ({reason}); serving what the store has.")
                 stderr.print(
-                    f"Kolada is not reachable ({exc.message}); serving what the store has.",
+                    translator(current_settings().language)(said).format(reason=exc.message),
                     markup=False, soft_wrap=True,
                 )  # fmt: skip
                 return None
