@@ -7,7 +7,7 @@ from babel.numbers import format_decimal, format_percent
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from glokal.publish.format import LOCALES, ink, number, percent
+from glokal.publish.format import LOCALES, ink, number, percent, signed
 
 
 def babel(value: float | int, lang: str, digits: int) -> str:
@@ -59,3 +59,10 @@ def test_percent_has_swedish_spacing(share: float | None, lang: str, text: str) 
     assert percent(share, lang) == text
     if share is not None:
         assert text == format_percent(share, locale=LOCALES[lang])
+
+
+def test_signed_scores_in_either_language() -> None:
+    assert [signed(v, "sv") for v in (0.171, -0.5, 0.001, 1234.5)] == [
+        "+0,17", "−0,5", "±0", "+1\u00a0234,5"
+    ]  # fmt: skip
+    assert signed(-0.5, "en") == "−0.5"

@@ -38,7 +38,7 @@ from glokal.framework import STATUS_STYLES, GoalStatus, parse_goal_number, parse
 from glokal.i18n import N_, translator
 from glokal.places import parse_place_id
 from glokal.publish.assessments import AssessmentsListing, status_label
-from glokal.publish.format import number
+from glokal.publish.format import signed
 from glokal.store import (
     Store,
     list_goals,
@@ -245,7 +245,7 @@ def _show_suggestions(
             str(s["status"])
             if lang == "sv"
             else _(STATUS_STYLES[GoalStatus(str(s["status"]))].label),
-            "–" if score is None else _signed(float(score), lang),  # type: ignore[arg-type]
+            "–" if score is None else signed(float(score), lang),  # type: ignore[arg-type]
             f"{s['kpis_used']}/{s['kpis_total']}",
         )
     stdout.print(table)
@@ -253,12 +253,6 @@ def _show_suggestions(
         for s in suggestions:
             stdout.print()
             stdout.print(str(s["explanation"]), markup=False)
-
-
-def _signed(value: float, lang: str) -> str:
-    """+0,17 / −0,5 / ±0 in the reader's decimal sign, as the explanations write scores."""
-    rounded = round(value, 2)
-    return ("+" if rounded > 0 else "−" if rounded < 0 else "±") + number(abs(rounded), lang, 2)
 
 
 # -- assess (end) ------------------------------------------------------------------------------

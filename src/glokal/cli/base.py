@@ -200,7 +200,8 @@ def check_stored(
     from glokal.store.kolada import known_kpi_ids, known_place_ids
 
     if units:
-        unknown = [u for u in units if u not in known_place_ids(session)]
+        places = known_place_ids(session)
+        unknown = [u for u in units if u not in places]
         if unknown:
             raise NotFound(f"no unit has the id {', '.join(unknown)}", where=unit_option)
     if kpis:

@@ -39,6 +39,13 @@ def number(value: float | int | None, lang: str, digits: int = 1) -> str:
     return text.replace(",", "\0").replace(".", decimal_sign).replace("\0", group_sign)
 
 
+def signed(value: float, lang: str, digits: int = 2) -> str:
+    """A score with its sign, as the explanations write it: "+0,17", "−0,5", "±0"."""
+    rounded = round(value, digits)
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
+    return sign + number(abs(rounded), lang, digits)
+
+
 def percent(share: float | None, lang: str) -> str:
     """A share as a whole percentage: "45 %" in Swedish (a no-break space before the sign, as
     Swedish writes it), "45%" in English; "–" for a missing share."""
