@@ -18,8 +18,8 @@ Timed, best of `--rounds` (default 3):
    `check_ready`), in one transaction read the frames (`read_analysis_frames`), build
    `AnalysisData.of`, `suggest(method="default")`, `replace_results`, commit; also split into
    open / read / of / compute / write / commit. Goal: ≤ 2 s. The same with `--method opensdg`.
-   Untimed, the values as read (SQLite prints them into texts that Polars parses) are checked
-   bit for bit against the same values as the driver's tuples; any difference fails the run.
+   Untimed, the values as read (each series' JSON text, parsed by Polars) are checked bit for
+   bit against the same values read through the kolada_value view; any difference fails the run.
 2. The compute step alone: `suggest(data, method="default")` on frames already read.
 3. The peer: a straightforward per-series Python loop (dicts, lists, `sorted`, `bisect`)
    computing the same results from the same frames converted to Python lists (untimed): per
@@ -64,7 +64,6 @@ from glokal.analysis import RIKET, AnalysisData, suggest
 from glokal.framework import GOAL_COUNT, GoalStatus, Position, Trend
 from glokal.kolada import KoladaClient, SyncOptions, bundled_polarity, sync_kolada
 from glokal.store import Store
-from glokal.store import analysis as store_analysis
 from glokal.store.analysis import AnalysisFrames, read_analysis_frames, replace_results
 from glokal.store.kolada import count_values, load_bundled_polarity, polarity_of, set_polarity
 from glokal.store.models import KoladaKpiRow
@@ -544,26 +543,28 @@ def cross_check(
 
 
 def check_read(session: Any, values: pl.DataFrame) -> list[str]:
-    """Differences between the values as read (SQLite's texts, parsed by Polars) and the same
-    values as the driver's tuples (the route the store takes when SQLite's text is not exact)."""
-    exact = store_analysis._sqlite_text_is_exact
-    store_analysis._sqlite_text_is_exact = lambda _sqlite: False  # type: ignore[assignment]
-    try:
-        tuples = store_analysis.read_values(session)
-    finally:
-        store_analysis._sqlite_text_is_exact = exact  # type: ignore[assignment]
+    """Differences between the values as read (each series' JSON, parsed by Polars) and the
+    same values through the kolada_value view (SQLite's JSON functions), as driver tuples."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT municipality, kpi, period, value FROM kolada_value "
+        "WHERE gender = 'T' AND value IS NOT NULL"
+    )
+    theirs = {(unit, kpi, period): value for unit, kpi, period, value in rows}
     # (The analysis' read gives the ids as enums; compared as the texts they are.)
-    keys = [pl.col("unit").cast(pl.String), pl.col("kpi").cast(pl.String), pl.col("period")]
-    if values.select(keys).equals(tuples.select(keys)):
-        ours = values.get_column("value").to_list()
-        theirs = tuples.get_column("value").to_list()
-        differing = sum(
-            1
-            for a, b in zip(ours, theirs, strict=True)
-            if struct.pack("<d", a) != struct.pack("<d", b)
-        )
-        return [] if not differing else [f"read: {differing:,} values differ from the driver's"]
-    return ["read: the rows differ from the driver's (ids, years or order)"]
+    ours = {
+        (unit, kpi, period): value
+        for unit, kpi, period, value in values.select(
+            pl.col("unit").cast(pl.String), pl.col("kpi").cast(pl.String), "period", "value"
+        ).iter_rows()
+    }
+    if ours.keys() != theirs.keys():
+        return ["read: the values read differ from the view's (ids or years)"]
+    differing = sum(
+        1
+        for key, value in ours.items()
+        if struct.pack("<d", value) != struct.pack("<d", theirs[key])
+    )
+    return [] if not differing else [f"read: {differing:,} values differ from the view's"]
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -670,7 +671,7 @@ def main() -> int:
         for line in mismatches[:50]:
             print(f"  {line}")
     else:
-        print(f"read check: the {frames.values.height:,} values read are the driver's, bit for bit")
+        print(f"read check: the {frames.values.height:,} values read are the view's, bit for bit")
         print(
             f"cross-check: glokal and the peer agree on {checked[0]:,} unit × KPI results, "
             f"{checked[1]:,} unit × goal statuses and {checked[2]:,} contributions "

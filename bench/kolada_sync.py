@@ -271,24 +271,23 @@ _LOOP_CATEGORIES = [
         "HTTP: httpcore's sniffio check, per lock (an import when it is missing)",
         r"current_async_library",
     ),
-    ("building rows (parse_cells, per page)", r"parse_cells \(|parse_data \("),
-    ("decoding JSON (msgspec, wire.read_data)", r"read_data \(|read_raw \(|read_envelope \("),
-    ("idle in select: waiting for the server, the writer or the GIL", r"selectors\.py"),
+    ("building rows (parse_data, incremental)", r"parse_data \("),
+    ("decoding JSON (msgspec: metadata, wire.read_data)", r"read_data \(|read_envelope \("),
+    ("idle in select: waiting for the server, the worker threads or the GIL", r"selectors\.py"),
     ("HTTP (httpx, httpcore, h11, anyio)", r"httpx/|httpcore/|h11/|anyio/"),
     ("asyncio and glokal glue, metadata", r"."),
 ]
 _WRITER_CATEGORIES = [
-    (
-        "INSERT of the cells, 2,000 a statement (sqlite3: binding, B-tree inserts, FK checks)",
-        r"replace_kpi_cells \(|_insert_values \(",
-    ),
+    ("Polars: reading pages into cells (wire.read_cells)", r"read_cells \("),
+    ("Polars: cells into series (plan.series_of)", r"series_of \("),
+    ("INSERT of the series (sqlite3 executemany)", r"_write_series \("),
     ("executemany (upserts)", r"do_executemany \("),
     (
         "SQLAlchemy statements (DELETE, checkpoint and run rows: compiling, parameters)",
         r"construct_params|_init_compiled|bind_processor|_process_executemany",
     ),
     ("commit (WAL writes, checkpoints)", r"do_commit|_commit_impl"),
-    ("DELETE of old values, checkpoint row, sessions, other", r"."),
+    ("DELETE of old series, checkpoint row, sessions, other", r"."),
 ]
 
 
@@ -306,8 +305,11 @@ def _sync_samples(raw: Path) -> Iterator[tuple[str, str, list[str], int]]:
         if "MainThread" in frames[0]:
             if "glokal_sync (" in stack:  # not start-up, Store.init
                 yield "loop", stack, frames, count
-        # asyncio.to_thread's workers: the store writes (idle: waiting for work in _worker)
-        elif "asyncio_" in frames[0] and not frames[-1].startswith("_worker (concurrent/"):
+        # Worker threads: asyncio.to_thread's (series, store writes) and the client's page
+        # readers (idle: waiting for work in _worker)
+        elif ("asyncio_" in frames[0] or "kolada-read" in frames[0]) and not frames[-1].startswith(
+            "_worker (concurrent/"
+        ):
             yield "writer", stack, frames, count
 
 
@@ -329,8 +331,8 @@ def summarise_wall(raw: Path) -> list[str]:
     lines += [f"    {n / wall:6.1%}  {name}" for name, n in loop.most_common()]
     busy = sum(writer.values())
     lines.append(
-        f"  writer threads (one at a time, under the write lock): busy {busy / wall:.0%} "
-        "(waits for the GIL count as busy)"
+        f"  worker threads (reading pages, building series, writing one KPI at a time): "
+        f"busy {busy / wall:.0%} of the wall time, summed (waits for the GIL count as busy)"
     )
     lines += [f"    {n / wall:6.1%}  {name}" for name, n in writer.most_common()]
     lines.append("  top functions by own time (all threads, not idle), share of the wall time:")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
 from glokal.kolada import agenda_groups, chunked, parse_data
-from glokal.kolada.plan import kpi_row, parse_cells
-from glokal.kolada.wire import decode_items, items_from
+from glokal.kolada.plan import kpi_row, series_of
+from glokal.kolada.wire import CELL_COLUMNS, cells_of, decode_items, items_from
+from glokal.store.kolada import decode_cells
 from tests.conftest import kolada_file
 
 
@@ -58,13 +60,15 @@ def test_parse_data_drops_empty_cells_keeps_genuine_missing_and_collects_deletio
     assert parsed.unknown_units == {"G2328"}
 
 
-def test_parse_cells_keeps_what_parse_data_keeps_for_one_kpi() -> None:
+def test_series_keep_what_parse_data_keeps_for_one_kpi() -> None:
     items = decode_items(b"""[
         {"kpi": "N1", "municipality": "0180", "period": 2020, "values": [
             {"gender": "T", "count": 1, "status": "", "value": 40.8, "isdeleted": false},
             {"gender": "K", "count": 0, "status": "", "value": null, "isdeleted": false},
             {"gender": "M", "count": "1", "status": "", "value": null, "isdeleted": 0},
             {"gender": "X", "count": 1, "status": "", "value": 1.0, "isdeleted": false}]},
+        {"kpi": "N1", "municipality": "0180", "period": 2019, "values": [
+            {"gender": "T", "count": 1, "status": "", "value": 1e22, "isdeleted": false}]},
         {"kpi": "N1", "municipality": "1280", "period": "2021", "values": [
             {"gender": "T", "count": 1, "status": "", "value": 3, "isdeleted": 1},
             {"count": 2.0, "value": 5}]},
@@ -75,13 +79,52 @@ def test_parse_cells_keeps_what_parse_data_keeps_for_one_kpi() -> None:
         {"kpi": "N1", "municipality": "0180", "period": 2022}
     ]""")  # fmt: skip
     units = {"0180", "1280"}
-    cells = parse_cells(items, "N1", units)
-    assert cells.rows == [("0180", 2020, "T", 40.8, 1), ("0180", 2020, "M", None, 1),
-                          ("1280", 2021, "T", 5.0, 2)]  # fmt: skip
-    assert cells.unknown_units == {"G2328"}
+    found = series_of(cells_of(items), "N1", units)
+    assert [
+        (unit, gender, decode_cells(cells), size) for unit, gender, cells, size in found.rows
+    ] == [
+        ("0180", "M", [(2020, None, 1)], 1),
+        ("0180", "T", [(2019, 1e22, 1), (2020, 40.8, 1)], 2),
+        ("1280", "T", [(2021, 5.0, 2)], 1),
+    ]
+    assert found.values == 4 and found.unknown_units == {"G2328"}
     # The lax reading the dict parser always had: "1" and 2.0 counts, 0/1 flags, int values.
-    kept = [r[1:6] for r in parse_data(items, units).rows if r[0] == "N1"]
-    assert kept == cells.rows
+    kept = sorted(
+        (r[1], r[3], r[2], r[4], r[5]) for r in parse_data(items, units).rows if r[0] == "N1"
+    )
+    assert kept == [(u, g, *cell) for u, g, cells, _n in found.rows for cell in decode_cells(cells)]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["0180", "1280"]),
+            st.integers(1990, 2030),
+            st.sampled_from("TKM"),
+            st.floats(allow_nan=False, allow_infinity=False) | st.none(),
+            st.integers(0, 3),
+        ),
+        max_size=30,
+    )
+)
+def test_series_hold_every_double_exactly_once_a_key(
+    cells: list[tuple[str, int, str, float | None, int]],
+) -> None:
+    frame = pl.DataFrame(
+        [
+            ("N1", unit, period, gender, count, value, False)
+            for unit, period, gender, value, count in cells
+        ],
+        schema=CELL_COLUMNS,
+        orient="row",
+    )
+    last = {(u, g, p): (v, c) for u, p, g, v, c in cells if v is not None or c}
+    found = series_of(frame, "N1", {"0180", "1280"})
+    stored = {(u, g, p): (v, c) for u, g, text, _n in found.rows for p, v, c in decode_cells(text)}
+    assert stored == last and found.values == len(last)
+    for _u, _g, text, size in found.rows:
+        periods = [p for p, _v, _c in decode_cells(text)]
+        assert periods == sorted(set(periods)) and size == len(periods)
 
 
 def test_real_data_sample_parses() -> None:

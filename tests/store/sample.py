@@ -12,6 +12,7 @@ from sqlalchemy import select
 from glokal.register import install_builtin_programmes
 from glokal.store import Store
 from glokal.store.backup import tables as backup_tables
+from glokal.store.kolada import driver_timestamp, upsert_values
 from glokal.store.models import (
     ActivityGoalRow,
     ActivityPartnerRow,
@@ -21,7 +22,6 @@ from glokal.store.models import (
     GoalAssessmentRow,
     GoalSuggestionRow,
     KoladaKpiRow,
-    KoladaValueRow,
     KpiGoalRow,
     KpiResultRow,
     LocalGoalRow,
@@ -91,12 +91,12 @@ def fill(store: Store) -> Store:
                        first_seen=date(2025, 1, 1), last_seen=date(2026, 1, 1))
             for kpi, goal in (("N00401", 13), ("N00945", 3))
         )  # fmt: skip
-        s.add_all(
-            KoladaValueRow(kpi=kpi, municipality=unit, period=year, gender=gender,
-                           value=None if (year, unit) == (2020, "0180") else 0.1 + year / 7,
-                           count=1, fetched_at=NOW)
-            for kpi in ("N00401", "N00945") for unit in UNITS for year in range(2018, 2025)
-            for gender in "TKM"
+        upsert_values(
+            s,
+            [(kpi, unit, year, gender, None if (year, unit) == (2020, "0180") else 0.1 + year / 7,
+              1, driver_timestamp(s.get_bind().dialect, NOW))
+             for kpi in ("N00401", "N00945") for unit in UNITS for year in range(2018, 2025)
+             for gender in "TKM"],
         )  # fmt: skip
         s.add_all(_result(unit, "N00401", 4.5) for unit in UNITS[:2])
         s.add_all(

@@ -8,15 +8,20 @@ import struct
 from datetime import UTC, date, datetime
 
 import polars as pl
-import pytest
 from sqlalchemy import func, select
 
 from glokal.analysis import AnalysisData, suggest
 from glokal.store import Store
-from glokal.store import analysis as store_analysis
 from glokal.store.analysis import read_analysis_frames, read_values, replace_results
-from glokal.store.kolada import record_agenda_selection, replace_groups, set_polarity, upsert_kpis
-from glokal.store.models import GoalSuggestionRow, KoladaValueRow, KpiResultRow
+from glokal.store.kolada import (
+    driver_timestamp,
+    record_agenda_selection,
+    replace_groups,
+    set_polarity,
+    upsert_kpis,
+    upsert_values,
+)
+from glokal.store.models import GoalSuggestionRow, KpiResultRow
 
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 
@@ -51,21 +56,17 @@ def fill(store: Store) -> None:
             ],
             NOW,
         )
-        for unit, base in (("1440", 10.0), ("0192", 20.0), ("1261", 5.0), ("0000", 12.0)):
-            for year in range(2019, 2024):
-                for gender, factor in (("T", 1.0), ("K", 1.1), ("M", 0.9)):
-                    session.add(
-                        KoladaValueRow(
-                            kpi="N00001", municipality=unit, period=year, gender=gender,
-                            value=(base + year - 2019) * factor, count=1, fetched_at=NOW,
-                        )
-                    )  # fmt: skip
-        session.add(
-            KoladaValueRow(
-                kpi="N00002", municipality="1440", period=2023, gender="T", value=None,
-                count=0, fetched_at=NOW,
-            )
-        )  # fmt: skip
+        stamp = driver_timestamp(session.get_bind().dialect, NOW)
+        upsert_values(
+            session,
+            [
+                ("N00001", unit, year, gender, (base + year - 2019) * factor, 1, stamp)
+                for unit, base in (("1440", 10.0), ("0192", 20.0), ("1261", 5.0), ("0000", 12.0))
+                for year in range(2019, 2024)
+                for gender, factor in (("T", 1.0), ("K", 1.1), ("M", 0.9))
+            ]
+            + [("N00002", "1440", 2023, "T", None, 0, stamp)],
+        )
 
 
 def test_frames_hold_the_totals_the_mapping_and_the_similar_kommuner(
@@ -129,7 +130,7 @@ def test_results_are_stored_and_replaced(initialised_store: Store) -> None:
 
 def test_values_come_back_exactly_as_stored(initialised_store: Store) -> None:
     # Doubles of every magnitude, as bit patterns and as decimals: the text the values
-    # travel in (SQLite's printf, PostgreSQL's COPY) must give back the very same double.
+    # are stored in (the series' JSON) must give back the very same double.
     rng = random.Random(20261201)
     doubles = [5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.1 + 0.2, 1 / 3]
     while len(doubles) < 3000:
@@ -140,12 +141,11 @@ def test_values_come_back_exactly_as_stored(initialised_store: Store) -> None:
     units = ["0114", "0180", "1440"]
     with initialised_store.session() as session, session.begin():
         upsert_kpis(session, [kpi("N00001")])
-        session.add_all(
-            KoladaValueRow(
-                kpi="N00001", municipality=units[i % 3], period=1000 + i // 3, gender="T",
-                value=value, count=1, fetched_at=NOW,
-            )
-            for i, value in enumerate(doubles)
+        stamp = driver_timestamp(session.get_bind().dialect, NOW)
+        upsert_values(
+            session,
+            [("N00001", units[i % 3], 1000 + i // 3, "T", value, 1, stamp)
+             for i, value in enumerate(doubles)],
         )  # fmt: skip
     with initialised_store.session() as session, session.begin():
         values = read_values(session)
@@ -154,21 +154,3 @@ def test_values_come_back_exactly_as_stored(initialised_store: Store) -> None:
     assert read.keys() == stored.keys()
     differing = [k for k, v in stored.items() if struct.pack("<d", v) != struct.pack("<d", read[k])]
     assert differing == []
-
-
-@pytest.mark.parametrize("route", ["small texts", "driver tuples"])
-def test_sqlite_reads_the_same_values_by_every_route(
-    initialised_store: Store, monkeypatch: pytest.MonkeyPatch, route: str
-) -> None:
-    if initialised_store.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's routes")
-    fill(initialised_store)
-    with initialised_store.session() as session, session.begin():
-        expected = read_values(session)
-    if route == "small texts":  # a text per 7 rows: many texts, some of them empty
-        monkeypatch.setattr(store_analysis, "SQLITE_CHUNK", 7)
-    else:  # as when the library does not print REAL exactly
-        monkeypatch.setattr(store_analysis, "_sqlite_text_is_exact", lambda _sqlite: False)
-    with initialised_store.session() as session, session.begin():
-        assert read_values(session).equals(expected)
-    assert expected.height == 4 * 5

@@ -59,7 +59,7 @@ def test_backup_then_restore_into_an_empty_database_gives_the_same_rows(
 ) -> None:
     fill(store)
     before = dump(store)
-    assert set(non_empty(before)) >= {"kolada_value", "activity", "goal_assessment", "web_user"}
+    assert set(non_empty(before)) >= {"kolada_series", "activity", "goal_assessment", "web_user"}
     file = tmp_path / "glokal.backup"
     summary = take_backup(store, file)
     assert file.is_file() and not (tmp_path / "glokal.backup.partial").exists()
@@ -208,10 +208,11 @@ def test_a_restore_that_fails_midway_changes_nothing(
 ) -> None:
     fill(store)
     file = take_backup(store, tmp_path / "a.backup").path
-    # A value of a unit that does not exist: the insert of kolada_value fails, late in the run.
+    # A series of a unit that does not exist: the insert of kolada_series fails, late in the run.
     with closing(sqlite3.connect(file)) as db, db:
         db.execute(
-            "INSERT INTO kolada_value VALUES ('N00401', '9999', 2024, 'T', 1.0, 1, '2026-01-01')"
+            "INSERT INTO kolada_series "
+            "VALUES ('N00401', '9999', 'T', '[[2024,1.0,1]]', '2026-01-01')"
         )
     fill(other_store)
     with other_store.session() as s, s.begin():
@@ -220,7 +221,7 @@ def test_a_restore_that_fails_midway_changes_nothing(
     with pytest.raises(StoreError) as caught:
         restore_backup(other_store, file, replace=True)
     assert "nothing was changed" in caught.value.message
-    assert "kolada_value" in caught.value.message
+    assert "kolada_series" in caught.value.message
     assert dump(other_store) == before
 
 

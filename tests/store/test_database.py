@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,36 @@ def test_a_closed_store_has_no_commit_marker(tmp_path: Path) -> None:
     assert store.commit_marker() is not None
     store.close()
     assert store.commit_marker() is None
+
+
+def test_values_survive_the_move_to_series_and_back(initialised_store: Store) -> None:
+    """Migration 0007 moves kolada_value's rows into series and downgrading moves them back,
+    every double and null exactly, on both databases."""
+    from alembic import command
+
+    from glokal.store.kolada import driver_timestamp, iter_values, upsert_values
+
+    store = initialised_store
+    doubles = [5e-324, 1.7976931348623157e308, 0.1 + 0.2, 1 / 3, -0.0, 1e22, 1052.8, None]
+    with store.session() as session, session.begin():
+        stamp = driver_timestamp(session.get_bind().dialect, datetime(2026, 12, 1, tzinfo=UTC))
+        upsert_values(
+            session,
+            [("N1", unit, 2000 + i, gender, value, 1, stamp)
+             for i, value in enumerate(doubles) for unit in ("0180", "1280") for gender in "TK"],
+        )  # fmt: skip
+    with store.session() as session:
+        before = list(iter_values(session))
+    config = store._alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT kpi, municipality, period, gender, value FROM kolada_value "
+                 "ORDER BY kpi, municipality, period, gender")
+        ).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == before and len(before) == 4 * len(doubles)
+    store.upgrade()
+    with store.session() as session:
+        assert list(iter_values(session)) == before

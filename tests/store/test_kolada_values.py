@@ -1,27 +1,27 @@
-"""Kolada value writes (driver-level statements, JSON read by PostgreSQL) on both databases."""
+"""Kolada value writes (a series a row, read through the kolada_value view) on both databases."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy import select, text
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, func, select, text
 
-from glokal.errors import InputError
-from glokal.kolada.plan import parse_cells
-from glokal.kolada.wire import read_data
-from glokal.store import Store, kolada
+from glokal.kolada.plan import parse_data, series_of
+from glokal.kolada.wire import read_cells, read_data
+from glokal.store import Store
 from glokal.store.kolada import (
     count_values,
+    delete_values,
     driver_timestamp,
     iter_values,
-    reads_json_pages,
-    replace_kpi_cells,
-    replace_kpi_pages,
+    replace_kpi_series,
     replace_kpi_values,
     upsert_values,
 )
-from glokal.store.models import KoladaValueRow
+from glokal.store.models import KoladaSeriesRow, KoladaValueRow
 
 FIRST = datetime(2026, 11, 22, 8, 0, 0, tzinfo=UTC)
 LATER = datetime(2026, 11, 23, 9, 30, 15, 123456, tzinfo=UTC)
@@ -40,16 +40,8 @@ def _fetched_at(store: Store) -> dict[tuple[str, str, int, str], tuple[object, o
         return {(k, m, p, g): (orm[(k, m, p, g)], stored) for k, m, p, g, stored in raw}
 
 
-def test_values_are_stored_as_the_orm_stores_them(initialised_store: Store) -> None:
+def test_values_read_through_the_view_as_they_were_written(initialised_store: Store) -> None:
     store = initialised_store
-    with store.session() as session, session.begin():
-        # The reference: one row written through the ORM.
-        session.add(
-            KoladaValueRow(
-                kpi="N2", municipality="0180", period=2020, gender="T", value=1.0, count=1,
-                fetched_at=FIRST,
-            )
-        )  # fmt: skip
     with store.session() as session, session.begin():
         stamp = driver_timestamp(session.get_bind().dialect, FIRST)
         rows = [
@@ -59,15 +51,21 @@ def test_values_are_stored_as_the_orm_stores_them(initialised_store: Store) -> N
         ]
         assert replace_kpi_values(session, "N1", rows) == 3
     found = _fetched_at(store)
-    reference = found[("N2", "0180", 2020, "T")]
-    assert found[("N1", "0180", 2020, "T")] == reference  # ORM and driver-level: the same
-    assert reference[0].replace(tzinfo=UTC) == FIRST
+    assert {orm.replace(tzinfo=UTC) for orm, _raw in found.values()} == {FIRST}
     with store.session() as session:
         assert list(iter_values(session, kpis=["N1"])) == [
             ("N1", "0180", 2020, "T", 40.8),
             ("N1", "0180", 2021, "T", None),
             ("N1", "1280", 2020, "K", 3.5),
         ]
+        typed = session.execute(
+            select(KoladaValueRow.period, KoladaValueRow.value, KoladaValueRow.count)
+            .where(KoladaValueRow.municipality == "1280")
+        ).one()  # fmt: skip
+        assert [type(v) for v in typed] == [int, float, int]
+        assert count_values(session) == 3
+        # A series a row: (N1, 0180, T) holds two years.
+        assert session.scalar(select(func.count()).select_from(KoladaSeriesRow)) == 2
 
 
 def test_replace_and_upsert_keep_one_row_per_key(initialised_store: Store) -> None:
@@ -75,21 +73,28 @@ def test_replace_and_upsert_keep_one_row_per_key(initialised_store: Store) -> No
     with store.session() as session, session.begin():
         stamp = driver_timestamp(session.get_bind().dialect, FIRST)
         replace_kpi_values(session, "N1", [("N1", "0180", 2020, "T", 1.0, 1, stamp),
-                                           ("N1", "0180", 2021, "T", 2.0, 1, stamp)])  # fmt: skip
+                                           ("N1", "0180", 2021, "T", 2.0, 1, stamp),
+                                           ("N1", "0180", 2021, "K", 2.0, 1, stamp)])  # fmt: skip
     with store.session() as session, session.begin():
         stamp = driver_timestamp(session.get_bind().dialect, LATER)
         assert upsert_values(session, [("N1", "0180", 2021, "T", 2.5, 2, stamp),
                                        ("N1", "0180", 2022, "T", None, 1, stamp)]) == 2  # fmt: skip
     found = _fetched_at(store)
-    assert found[("N1", "0180", 2020, "T")][0].replace(tzinfo=UTC) == FIRST
-    assert found[("N1", "0180", 2021, "T")][0].replace(tzinfo=UTC) == LATER
+    # fetched_at belongs to the series: the one updated was fetched later, the other not.
+    assert found[("N1", "0180", 2020, "T")][0].replace(tzinfo=UTC) == LATER
+    assert found[("N1", "0180", 2021, "K")][0].replace(tzinfo=UTC) == FIRST
     with store.session() as session:
         assert list(iter_values(session)) == [
             ("N1", "0180", 2020, "T", 1.0),
+            ("N1", "0180", 2021, "K", 2.0),
             ("N1", "0180", 2021, "T", 2.5),
             ("N1", "0180", 2022, "T", None),
         ]
-        count = session.scalar(select(KoladaValueRow.count).where(KoladaValueRow.period == 2021))
+        count = session.scalar(
+            select(KoladaValueRow.count).where(
+                KoladaValueRow.period == 2021, KoladaValueRow.gender == "T"
+            )
+        )
     assert count == 2
     with store.session() as session, session.begin():
         stamp = driver_timestamp(session.get_bind().dialect, LATER)
@@ -99,46 +104,62 @@ def test_replace_and_upsert_keep_one_row_per_key(initialised_store: Store) -> No
         assert list(iter_values(session)) == [("N1", "1280", 2020, "T", 9.0)]
 
 
-def test_replace_writes_in_statements_of_a_few_rows(
-    initialised_store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(kolada, "MAX_ROWS_PER_INSERT", 2)  # 5 rows: statements of 2, 2, 1
+def test_deletes_remove_cells_and_series_left_empty(initialised_store: Store) -> None:
     store = initialised_store
     with store.session() as session, session.begin():
         stamp = driver_timestamp(session.get_bind().dialect, FIRST)
-        rows = [("N1", "0180", year, "T", float(year), 1, stamp) for year in range(2020, 2025)]
-        assert replace_kpi_values(session, "N1", rows) == 5
+        replace_kpi_values(session, "N1", [("N1", "0180", 2020, "T", 1.0, 1, stamp),
+                                           ("N1", "0180", 2021, "T", 2.0, 1, stamp),
+                                           ("N1", "1280", 2021, "T", 3.0, 1, stamp)])  # fmt: skip
+    with store.session() as session, session.begin():
+        removed = delete_values(
+            session,
+            [("N1", "0180", 2021, "T"), ("N1", "1280", 2021, "T"), ("N1", "1280", 2019, "T"),
+             ("N9", "0180", 2020, "T")],
+        )  # fmt: skip
+    assert removed == 2  # two were stored; the others never were
     with store.session() as session:
-        assert list(iter_values(session)) == [r[:5] for r in rows]
+        assert list(iter_values(session)) == [("N1", "0180", 2020, "T", 1.0)]
+        assert session.scalar(select(func.count()).select_from(KoladaSeriesRow)) == 1
 
 
-def test_replace_cells_stores_what_replace_values_stores(
-    initialised_store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(kolada, "MAX_ROWS_PER_INSERT", 2)  # 5 cells: statements of 2, 2, 1
+_CELLS = [
+    ("0180", 2020, "T", 40.8, 1),
+    ("0180", 2021, "T", None, 1),
+    ("1280", 2020, "K", 3.5, 1),
+    ("1280", 2021, "M", 0.0, 2),
+    ("1280", 2022, "T", -1.25, 1),
+]
+
+
+def _frame(kpi: str, cells: list[tuple[str, int, str, float | None, int]]) -> pl.DataFrame:
+    from glokal.kolada.wire import CELL_COLUMNS
+
+    return pl.DataFrame(
+        [(kpi, unit, period, gender, count, value, False)
+         for unit, period, gender, value, count in cells],
+        schema=CELL_COLUMNS, orient="row",
+    )  # fmt: skip
+
+
+def test_replace_series_stores_what_replace_values_stores(initialised_store: Store) -> None:
     store = initialised_store
-    cells = [
-        ("0180", 2020, "T", 40.8, 1),
-        ("0180", 2021, "T", None, 1),
-        ("1280", 2020, "K", 3.5, 1),
-        ("1280", 2021, "M", 0.0, 2),
-        ("1280", 2022, "T", -1.25, 1),
-    ]
     with store.session() as session, session.begin():
         stamp = driver_timestamp(session.get_bind().dialect, FIRST)
-        replace_kpi_values(session, "N2", [("N2", *cell, stamp) for cell in cells])
+        replace_kpi_values(session, "N2", [("N2", *cell, stamp) for cell in _CELLS])
         replace_kpi_values(session, "N1", [("N1", "0180", 1999, "T", 9.0, 1, stamp),
                                            ("N1", "0180", 2020, "K", 9.0, 1, stamp)])  # fmt: skip
+    series = series_of(_frame("N1", _CELLS), "N1", {"0180", "1280"})
     with store.session() as session, session.begin():
-        assert replace_kpi_cells(session, "N1", cells, FIRST, years=range(2020, 2026)) == 5
+        assert replace_kpi_series(session, "N1", series.rows, FIRST, years=range(2020, 2026)) == 5
     found = _fetched_at(store)
-    for cell in cells:  # the same stored text or timestamp as the 7-column path
+    for cell in _CELLS:  # the same stored text or timestamp as the value rows' path
         assert found[("N1", *cell[:3])] == found[("N2", *cell[:3])]
     with store.session() as session:
         stored = list(iter_values(session, kpis=["N1"]))
         count = session.scalar(select(KoladaValueRow.count).where(KoladaValueRow.value == 0.0))
     # 1999 lies outside the years replaced and is kept; 2020 K is replaced away.
-    assert stored == [("N1", "0180", 1999, "T", 9.0), *[("N1", *c[:4]) for c in cells]]
+    assert stored == [("N1", "0180", 1999, "T", 9.0), *[("N1", *c[:4]) for c in _CELLS]]
     assert count == 2
 
 
@@ -157,7 +178,7 @@ _PAGES = [
      "next_url": "/v3/data/kpi/N1/year/2020?page=2&per_page=3", "previous_url": null}""",
     b"""{"count": 2, "values": [
         {"kpi": "N1", "municipality": "1280", "period": 2021, "values": [
-            {"gender": "T", "count": 1, "status": "", "value": 1e-3, "isdeleted": false}]},
+            {"gender": "T", "count": 1, "status": "\\u0000", "value": 1e-3, "isdeleted": false}]},
         {"kpi": "N9", "municipality": "1280", "period": 2021, "values": [
             {"gender": "T", "count": 1, "status": "", "value": 1.0, "isdeleted": false}]},
         {"kpi": "N1", "municipality": "0180", "period": 2021, "values": []},
@@ -166,44 +187,42 @@ _PAGES = [
 ]
 
 
-def test_the_database_reads_json_pages_as_the_cells_parser_does(initialised_store: Store) -> None:
+def test_pages_are_stored_as_parse_data_keeps_them(initialised_store: Store) -> None:
     store = initialised_store
-    if not reads_json_pages(store.engine.dialect):
-        with store.session() as session, pytest.raises(NotImplementedError):
-            replace_kpi_pages(session, "N1", _PAGES, FIRST)
-        return
     units = {"0180", "1280"}
     expected = [
-        cell for page in _PAGES for cell in parse_cells(read_data(page).values, "N1", units).rows
+        row[:5]
+        for page in _PAGES
+        for row in parse_data(read_data(page).values, units).rows
+        if row[0] == "N1"
     ]
     assert len(expected) == 4
+    series = series_of(pl.concat([read_cells(page).values for page in _PAGES]), "N1", units)
+    assert series.unknown_units == {"G2328"}
     with store.session() as session, session.begin():
-        written, unknown = replace_kpi_pages(session, "N1", _PAGES, FIRST, years=[2020, 2021])
-    assert (written, unknown) == (4, {"G2328"})
+        assert replace_kpi_series(session, "N1", series.rows, FIRST, years=[2020, 2021]) == 4
     with store.session() as session:
-        assert list(iter_values(session)) == sorted(("N1", *c[:4]) for c in expected)
+        assert list(iter_values(session)) == sorted(expected)
         query = select(KoladaValueRow.period, KoladaValueRow.count).where(
             KoladaValueRow.municipality == "1280"
         )
         counts = dict(session.execute(query).all())
     assert counts == {2020: 2, 2021: 1}
-    assert {v[0] for v in _fetched_at(store).values()} == {FIRST}
+    assert {v[0].replace(tzinfo=UTC) for v in _fetched_at(store).values()} == {FIRST}
 
 
-def test_a_page_the_database_cannot_read_names_the_kpi_and_writes_nothing(
-    initialised_store: Store,
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=40))
+def test_every_double_reads_back_exactly_through_the_view(
+    initialised_store: Store, values: list[float]
 ) -> None:
     store = initialised_store
-    if not reads_json_pages(store.engine.dialect):
-        pytest.skip("SQLite takes cells, not JSON pages")
-    # Valid JSON that PostgreSQL's jsonb refuses (a NUL character in a string).
-    bad = _PAGES[1].replace(b'"status": ""', b'"status": "\\u0000"', 1)
-    with (
-        pytest.raises(InputError, match="page 2") as caught,
-        store.session() as session,
-        session.begin(),
-    ):
-        replace_kpi_pages(session, "N1", [_PAGES[0], bad], FIRST)
-    assert "N1" in str(caught.value.where)
+    cells = [("0180", 1990 + i, "T", v, 1) for i, v in enumerate(values)]
+    with store.session() as session, session.begin():
+        session.execute(delete(KoladaSeriesRow))
+        series = series_of(_frame("N1", cells), "N1", {"0180"})
+        replace_kpi_series(session, "N1", series.rows, FIRST)
     with store.session() as session:
-        assert count_values(session) == 0
+        assert [v for *_key, v in iter_values(session)] == values

@@ -6,12 +6,14 @@ No I/O here: everything takes plain data and returns plain data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import polars as pl
+
 from glokal.kolada.wire import DataItem
-from glokal.store.kolada import CellRow, ValueRow
+from glokal.store.kolada import SeriesRow, ValueRow
 
 T = TypeVar("T")
 AGENDA_TITLE = re.compile(r"agenda\s*2030", re.IGNORECASE)
@@ -125,40 +127,54 @@ def parse_data(
 
 
 @dataclass
-class Cells:
-    """A page of a full fetch of one KPI: the cells to store, and the units skipped."""
+class KpiSeries:
+    """A full fetch of one KPI as series to store, and the units skipped."""
 
-    rows: list[CellRow] = field(default_factory=list)
+    rows: list[SeriesRow] = field(default_factory=list)
+    values: int = 0
     unknown_units: set[str] = field(default_factory=set)
 
 
-def parse_cells(items: Iterable[DataItem], kpi: str, known_units: set[str]) -> Cells:
-    """The cells of a full fetch of ``kpi`` to store, as ``parse_data`` would keep them.
+def series_of(cells: pl.DataFrame, kpi: str, known_units: Collection[str]) -> KpiSeries:
+    """The series of a full fetch of ``kpi`` to store, from its pages' cells (a frame of
+    ``wire.CELL_COLUMNS``), keeping what ``parse_data`` would keep.
 
     Deleted and empty cells are dropped (a full fetch replaces what is stored), and so are
-    units the store does not know (reported) and items of any other KPI (not asked for). The
-    inner loop runs once per value, a million times in a full sync: locals, one tuple per
-    value and nothing else.
+    units the store does not know (reported) and cells of any other KPI (not asked for). A
+    cell that came twice keeps the last. Each series' cells are written as the JSON text the
+    store keeps (``store.kolada.encode_cells``: ``[[period, value, count], …]`` in year
+    order; Polars writes each double as the shortest text that reads back as it), all in
+    Polars: no Python object per value.
     """
-    found = Cells()
-    rows = found.rows
-    append = rows.append
-    genders = GENDERS
-    for item in items:
-        unit = item.municipality
-        if unit not in known_units:
-            found.unknown_units.add(unit)
-            continue
-        if item.kpi != kpi:
-            continue
-        period = item.period
-        for cell in item.values:
-            gender = cell.gender or "T"
-            if cell.isdeleted or gender not in genders:
-                continue
-            count = cell.count or 0
-            value = cell.value
-            if value is None and not count:
-                continue
-            append((unit, period, gender, value, count))
-    return found
+    known = pl.col("municipality").is_in(sorted(known_units))
+    unknown = set(cells.filter(~known).get_column("municipality").unique().to_list())
+    key = ("municipality", "gender", "period")
+    kept = (
+        cells.lazy()
+        .filter(known, pl.col("kpi") == kpi)
+        .with_columns(pl.col("gender").fill_null("T"), pl.col("count").fill_null(0))
+        .filter(
+            pl.col("gender").is_in(sorted(GENDERS)),
+            ~pl.col("isdeleted").fill_null(False),
+            pl.col("value").is_not_null() | (pl.col("count") != 0),
+        )
+        .sort(key, maintain_order=True)
+        # A cell that came twice: after a stable sort the last one ends its run of equal keys.
+        .filter(pl.any_horizontal(pl.col(k) != pl.col(k).shift(-1) for k in key).fill_null(True))
+    )
+    cell = pl.format(
+        "[{},{},{}]", "period", pl.col("value").cast(pl.String).fill_null("null"), "count"
+    )
+    series = (
+        kept.group_by("municipality", "gender", maintain_order=True)
+        .agg(
+            pl.concat_str(pl.lit("["), cell.str.join(","), pl.lit("]")).alias("cells"),
+            pl.len().alias("size"),
+        )
+        .collect()
+    )
+    return KpiSeries(
+        rows=list(series.iter_rows()),
+        values=int(series.get_column("size").sum()),
+        unknown_units=unknown,
+    )

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
+import polars as pl
+
 from glokal.errors import InputError
 from glokal.kolada.client import KoladaClient
-from glokal.kolada.plan import agenda_groups, kpi_row, parse_cells, parse_data, selection_kpis
+from glokal.kolada.plan import agenda_groups, kpi_row, parse_data, selection_kpis, series_of
 from glokal.kolada.polarity import bundled_polarity
+from glokal.kolada.wire import CELL_COLUMNS
 from glokal.store import Store
 from glokal.store.kolada import (
-    CellRow,
     abandon_unfinished_runs,
     checkpoint_kpi,
     checkpointed_kpis,
@@ -35,11 +37,9 @@ from glokal.store.kolada import (
     kpi_metadata_age,
     last_finished_run,
     load_bundled_polarity,
-    reads_json_pages,
     record_agenda_selection,
     replace_groups,
-    replace_kpi_cells,
-    replace_kpi_pages,
+    replace_kpi_series,
     start_run,
     unfinished_run,
     upsert_kpis,
@@ -149,6 +149,8 @@ class KoladaSync:
         self.clock = clock
         self.report = SyncReport()
         self._write_lock = asyncio.Lock()
+        self._kolada_units: set[str] = set()
+        self._metadata_written: asyncio.Future[None] | None = None
 
     async def run(self) -> SyncReport:
         started = time.perf_counter()
@@ -170,6 +172,26 @@ class KoladaSync:
         )
         self.progress.phase("Kolada: metadata")
         kpis = await self._metadata(now, refresh_all=not (incremental and fresh_metadata))
+        try:
+            await self._values(kpis, years, incremental, resumable, previous, now)
+        finally:
+            # The metadata's write runs beside the first values' fetching; it is always
+            # waited for (its error, if any, is the sync's), never left running.
+            if self._metadata_written is not None:
+                await self._metadata_written
+        self.report.requests = self.client.requests
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    async def _values(
+        self,
+        kpis: list[str],
+        years: Sequence[int],
+        incremental: bool,
+        resumable: Any,
+        previous: Any,
+        now: datetime,
+    ) -> None:
         self.report.kpis_total = len(kpis)
         if incremental:
             from_date = self.options.since or (
@@ -185,9 +207,6 @@ class KoladaSync:
             await self._incremental(kpis, years, from_date, now)
         else:
             await self._full(kpis, years, resumable, now)
-        self.report.requests = self.client.requests
-        self.report.seconds = time.perf_counter() - started
-        return self.report
 
     # -- metadata -------------------------------------------------------------------------
 
@@ -246,7 +265,16 @@ class KoladaSync:
                     )
                 load_bundled_polarity(session, bundled_polarity(), now)
 
-        await asyncio.to_thread(write)
+        async def write_first() -> None:
+            async with self._write_lock:  # before any value: values need these units
+                await asyncio.to_thread(write)
+
+        # Fetching values need not wait for the metadata's write (the municipality groups
+        # are a quarter of a second of it); every write of values queues behind it.
+        self._metadata_written = asyncio.ensure_future(write_first())
+        await asyncio.sleep(0)  # let it take the write lock first
+        # The units the store will know once the metadata is written (see _add_unknown_units).
+        self._kolada_units = {unit["id"] for unit in units if unit.get("type") in ("K", "L")}
         return sorted(returned)
 
     def _add_unknown_units(
@@ -269,63 +297,60 @@ class KoladaSync:
     async def _full(
         self, kpis: list[str], years: Sequence[int], resumable: Any, now: datetime
     ) -> None:
-        def begin() -> tuple[int, set[str], set[str]]:
-            with self.store.session() as session, session.begin():
-                if resumable is not None:
-                    run_id = resumable.id
-                    done = checkpointed_kpis(session, run_id)
-                else:
-                    abandon_unfinished_runs(session, self.options.selection)
-                    run = start_run(
-                        session, "full", self.options.selection, self.client.base_url, None, now
-                    )
-                    run_id, done = run.id, set()
-                return run_id, done, known_place_ids(session)
+        def read_done() -> tuple[set[str], set[str]]:
+            with self.store.session() as session:
+                done = set() if resumable is None else checkpointed_kpis(session, resumable.id)
+                return done, known_place_ids(session)
 
-        run_id, done, units = await asyncio.to_thread(begin)
+        def begin() -> int:
+            with self.store.session() as session, session.begin():
+                abandon_unfinished_runs(session, self.options.selection)
+                run = start_run(
+                    session, "full", self.options.selection, self.client.base_url, None, now
+                )
+                return run.id
+
+        async def begin_after_metadata() -> int:
+            if resumable is not None:
+                return int(resumable.id)
+            async with self._write_lock:  # a write: after the metadata's, before any value
+                return await asyncio.to_thread(begin)
+
+        done, units = await asyncio.to_thread(read_done)
+        units |= self._kolada_units  # those the metadata's write adds, if not yet there
+        started = asyncio.ensure_future(begin_after_metadata())
+        await asyncio.sleep(0)  # let it queue for the write lock first
         self.report.mode = "full"
-        self.report.run_id = run_id
         self.report.resumed = resumable is not None
         todo = [k for k in kpis if k not in done]
         self.report.kpis_skipped = len(kpis) - len(todo)
         self.progress.phase("Kolada: values", total=len(kpis))
         self.progress.advance(self.report.kpis_skipped, 0)
-        # PostgreSQL reads each page's JSON itself; for SQLite the pages become cells here.
-        json_pages = reads_json_pages(self.store.engine.dialect)
 
         async def one(kpi: str) -> None:
             requests_before = self.client.requests
             fetched_at = self.clock()
-            bodies: list[bytes] = []
-            cells: list[CellRow] = []
-            if json_pages:
-                bodies = await self.client.data_bodies([kpi], years)
-            else:
-                # Each page becomes cells as it arrives; its decoded items are dropped at once.
-                for page in await self.client.data_pages(
-                    [kpi], years, lambda items: parse_cells(items, kpi, units)
-                ):
-                    cells += page.rows
-                    self.report.unknown_units |= page.unknown_units
+            pages = await self.client.data_cells([kpi], years)
+            # Polars turns the pages into series in a worker thread, without the GIL.
+            found = await asyncio.to_thread(
+                lambda: series_of(
+                    pl.concat([pl.DataFrame(schema=CELL_COLUMNS), *pages]), kpi, units
+                )
+            )
+            self.report.unknown_units |= found.unknown_units
 
-            def write() -> tuple[int, set[str]]:
-                unknown: set[str] = set()
+            def write() -> int:
                 with self.store.session() as session, session.begin():
-                    if json_pages:
-                        written, unknown = replace_kpi_pages(
-                            session, kpi, bodies, fetched_at, years
-                        )
-                    else:
-                        written = replace_kpi_cells(session, kpi, cells, fetched_at, years)
+                    written = replace_kpi_series(session, kpi, found.rows, fetched_at, years)
                     checkpoint_kpi(
                         session, run_id, kpi, written, self.client.requests - requests_before,
                         fetched_at,
                     )  # fmt: skip
-                return written, unknown
+                return written
 
+            run_id = await started
             async with self._write_lock:  # one writer at a time (SQLite has one anyway)
-                written, unknown = await asyncio.to_thread(write)
-            self.report.unknown_units |= unknown
+                written = await asyncio.to_thread(write)
             self.report.kpis_done += 1
             self.report.values_written += written
             self.progress.advance(1, written)
@@ -337,7 +362,11 @@ class KoladaSync:
             async with in_flight:
                 await one(kpi)
 
-        await asyncio.gather(*(bounded(k) for k in todo))
+        try:
+            await asyncio.gather(*(bounded(k) for k in todo))
+        finally:
+            run_id = await started  # never left running, whatever stopped the values
+        self.report.run_id = run_id
 
         def finish() -> None:
             with self.store.session() as session, session.begin():
@@ -374,7 +403,8 @@ class KoladaSync:
                 )  # fmt: skip
                 return run.id, changed, written, deleted
 
-        run_id, changed, written, deleted = await asyncio.to_thread(write)
+        async with self._write_lock:  # after the metadata's write
+            run_id, changed, written, deleted = await asyncio.to_thread(write)
         self.report.run_id = run_id
         self.report.changed_kpis = changed
         self.report.values_written = written

@@ -7,7 +7,6 @@ units computed, in the caller's transaction.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,44 +49,10 @@ def _frame(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
 
 
 VALUES_SCHEMA = {"unit": pl.String, "kpi": pl.String, "period": pl.Int64, "value": pl.Float64}
-VALUES_FROM = "FROM kolada_value WHERE gender = 'T' AND value IS NOT NULL"
-VALUES_SQL = f"SELECT municipality, kpi, period, value {VALUES_FROM}"
-
-# SQLite writes the values as one text, fields and rows apart by the ASCII unit and record
-# separators (no id holds them, so nothing needs quoting), which Polars parses in Rust: no
-# Python object per value. REAL → text must give back the same double: '%!.20e' prints 21
-# significant digits (17 identify any double), computed by SQLite 3.40 in long double and
-# exactly since 3.43; '%!.17g' did not round-trip every large magnitude. EXACT_PROBES checks
-# the library at hand before each read (tests/store check many more values).
-FIELD, RECORD = "\x1f", "\x1e"
-REAL_AS_TEXT = "%!.20e"
-SQLITE_VALUES_SQL = (
-    f"SELECT CAST(group_concat(printf('%s{FIELD}%s{FIELD}%d{FIELD}{REAL_AS_TEXT}', "
-    f"municipality, kpi, period, value), '{RECORD}') AS BLOB) {VALUES_FROM} "
-    "AND rowid >= ? AND rowid < ?"
-)
-# Rows per text: keeps each text well under SQLite's limit on a string's length (1 GB).
-SQLITE_CHUNK = 1 << 20
-EXACT_PROBES = (
-    5e-324,
-    2.2250738585072014e-308,
-    1.7976931348623157e308,
-    -1.1545580616824966e232,
-    0.1 + 0.2,
-    1 / 3,
-    1000.0000000000001,
-    123456789.12345679,
-    1052.8,
-)
-
-
-def _sqlite_text_is_exact(sqlite: Any) -> bool:
-    """Whether this SQLite library prints each of EXACT_PROBES as a text that parses back."""
-    probes = ", ".join("(?)" for _ in EXACT_PROBES)
-    texts = sqlite.execute(
-        f"SELECT printf('{REAL_AS_TEXT}', column1) FROM (VALUES {probes})", EXACT_PROBES
-    ).fetchall()
-    return all(float(text) == probe for (text,), probe in zip(texts, EXACT_PROBES, strict=True))
+# The totals' series; each one's cells are parsed by Polars (in Rust, every double exactly as
+# written: tests/store check it), not one Python object per value.
+SERIES_SQL = "SELECT municipality, kpi, cells FROM kolada_series WHERE gender = 'T'"
+_CELLS = pl.List(pl.List(pl.Float64))
 
 
 def read_values(
@@ -95,51 +60,30 @@ def read_values(
 ) -> pl.DataFrame:
     """unit, kpi, period, value: every stored total (gender T) value, null cells left out.
 
-    In the session's transaction, as one text that Polars parses: PostgreSQL's COPY as CSV
-    (float8 is printed in its shortest exact form), SQLite's rows joined by SQLite itself.
-    Given every unit's and every KPI's id, those columns are parsed straight into enums of
-    them, in sorted order, the codes the analysis works with (a cast of a million texts
-    afterwards took the analysis a sixth of its time); the foreign keys guarantee every id.
+    Given every unit's and every KPI's id, those columns are made enums of them, in sorted
+    order, the codes the analysis works with (a cast of a million texts afterwards took the
+    analysis a sixth of its time); the foreign keys guarantee every id.
     """
     schema: dict[str, Any] = dict(VALUES_SCHEMA)
     if unit_ids:
         schema["unit"] = pl.Enum(sorted(set(unit_ids)))
     if kpi_ids:
         schema["kpi"] = pl.Enum(sorted(set(kpi_ids)))
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        driver: Any = connection.connection.driver_connection  # a psycopg connection
-        with (
-            driver.cursor() as cursor,
-            cursor.copy(f"COPY ({VALUES_SQL}) TO STDOUT (FORMAT csv)") as copy,
-        ):
-            data = b"".join(bytes(block) for block in copy)
-        return pl.read_csv(
-            io.BytesIO(data),
-            has_header=False,
-            new_columns=list(schema),
-            schema_overrides=schema,
+    rows = session.connection().exec_driver_sql(SERIES_SQL).all()
+    series = pl.DataFrame(
+        rows, schema={"unit": pl.String, "kpi": pl.String, "cells": pl.String}, orient="row"
+    )
+    return (
+        series.with_columns(pl.col("cells").str.json_decode(_CELLS))
+        .explode("cells")
+        .select(
+            pl.col("unit").cast(schema["unit"]),
+            pl.col("kpi").cast(schema["kpi"]),
+            pl.col("cells").list.get(0).cast(pl.Int64).alias("period"),
+            pl.col("cells").list.get(1).alias("value"),
         )
-    sqlite: Any = connection.connection.driver_connection
-    if not _sqlite_text_is_exact(sqlite):  # the driver's tuples, one Python object per value
-        rows = sqlite.execute(VALUES_SQL).fetchall()
-        return pl.DataFrame(rows, schema=schema, orient="row")
-    (end,) = sqlite.execute("SELECT max(rowid) FROM kolada_value").fetchone()
-    frames = [pl.DataFrame(schema=schema)]
-    for start in range(0, (end or 0) + 1, SQLITE_CHUNK):
-        (text,) = sqlite.execute(SQLITE_VALUES_SQL, (start, start + SQLITE_CHUNK)).fetchone()
-        if text is not None:
-            frames.append(
-                pl.read_csv(
-                    text,
-                    has_header=False,
-                    separator=FIELD,
-                    eol_char=RECORD,
-                    quote_char=None,
-                    schema=schema,
-                )
-            )
-    return pl.concat(frames)
+        .filter(pl.col("value").is_not_null())
+    )
 
 
 def read_analysis_frames(session: Session) -> AnalysisFrames:

@@ -6,24 +6,21 @@ Every function takes a Session; the caller owns the transaction.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import chain
 from typing import Any
 
-from sqlalchemy import Dialect, Select, and_, delete, func, insert, select, tuple_, update
+import msgspec
+from sqlalchemy import Dialect, Select, and_, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
-from glokal.errors import InputError
 from glokal.store.models import (
     KoladaGroupMemberRow,
     KoladaGroupRow,
     KoladaKpiRow,
+    KoladaSeriesRow,
     KoladaSyncCheckpointRow,
     KoladaSyncRunRow,
     KoladaValueRow,
@@ -37,16 +34,15 @@ POLARITIES = ("higher", "lower", "neither", "unknown")
 
 # One Kolada value as the database driver takes it: (kpi, municipality, period, gender, value,
 # count, fetched_at), with fetched_at already in the driver's form (see `driver_timestamp`).
-# Plain tuples, not objects: a full sync writes a million of them, and building, converting
-# and binding per-row objects was most of its CPU (bench/README.md).
 ValueRow = tuple[str, str, int, str, float | None, int, Any]
-_VALUE_KEY = ("kpi", "municipality", "period", "gender")
-_VALUE_COLUMNS = (*_VALUE_KEY, "value", "count", "fetched_at")
-MAX_ROWS_PER_INSERT = 2000  # more gains little (bench/README.md)
-# One cell of a full fetch of one KPI: (municipality, period, gender, value, count). The KPI
-# and fetched_at are the same for all of them and are bound once per statement.
-CellRow = tuple[str, int, str, float | None, int]
-_CELL_COLUMNS = ("municipality", "period", "gender", "value", "count")
+# One year of a stored series: (period, value, count).
+Cell = tuple[int, float | None, int]
+# One series of a full fetch of one KPI, ready to store: (municipality, gender, cells as the
+# JSON text ``encode_cells`` writes, number of cells). The KPI and fetched_at are the same for
+# all of a KPI's series and are given once.
+SeriesRow = tuple[str, str, str, int]
+_encode = msgspec.json.Encoder().encode
+_decode_cells = msgspec.json.Decoder(list[tuple[int, float | None, int]]).decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,232 +219,204 @@ def driver_timestamp(dialect: Dialect, when: datetime) -> Any:
     return when if process is None else process(when)
 
 
-def _value_insert(dialect: Dialect, *, rows: int = 1, upsert: bool = False) -> str:
-    """INSERT of ``rows`` ValueRow tuples in the dialect's SQL and placeholder style."""
+def _placeholder(dialect: Dialect) -> str:
     if dialect.paramstyle == "qmark":
-        mark = "?"
-    elif dialect.paramstyle in ("format", "pyformat"):
-        mark = "%s"
-    else:  # not a driver Glokal supports; say so rather than send SQL it cannot read
-        raise NotImplementedError(
-            f"value writes need ? or %s placeholders, not {dialect.paramstyle}"
-        )
-    quote = dialect.identifier_preparer.quote
-    table = quote(KoladaValueRow.__tablename__)
-    columns = ", ".join(quote(c) for c in _VALUE_COLUMNS)
-    one = f"({', '.join([mark] * len(_VALUE_COLUMNS))})"
-    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * rows)}"
-    if upsert:  # the same ON CONFLICT syntax in SQLite (3.24+) and PostgreSQL
-        key = ", ".join(quote(c) for c in _VALUE_KEY)
-        changes = ", ".join(
-            f"{quote(c)} = excluded.{quote(c)}" for c in _VALUE_COLUMNS if c not in _VALUE_KEY
-        )
-        sql += f" ON CONFLICT ({key}) DO UPDATE SET {changes}"
-    return sql
+        return "?"
+    if dialect.paramstyle in ("format", "pyformat"):
+        return "%s"
+    # Not a driver Glokal supports; say so rather than send SQL it cannot read.
+    raise NotImplementedError(f"series writes need ? or %s placeholders, not {dialect.paramstyle}")
 
 
-def _rows_per_insert(
-    connection: Connection, columns: int = len(_VALUE_COLUMNS), shared: int = 0
-) -> int:
-    """Rows per multi-row INSERT of ``columns`` parameters a row (plus ``shared`` for the
-    statement): up to MAX_ROWS_PER_INSERT, within the driver's limit on parameters (sqlite3
-    reports SQLite's: 32,766 since 3.32, 999 before; PostgreSQL: 65,535)."""
-    driver = connection.connection.driver_connection
-    if isinstance(driver, sqlite3.Connection):
-        limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    else:
-        limit = 65_535
-    return max(1, min(MAX_ROWS_PER_INSERT, (limit - shared) // columns))
+_SERIES, _SERIES_KEY = KoladaSeriesRow.__tablename__, ("kpi", "municipality", "gender")
+_SERIES_COLUMNS = (*_SERIES_KEY, "cells", "fetched_at")
 
 
-def _insert_values(session: Session, rows: Sequence[ValueRow]) -> None:
-    """Plain INSERT of many rows, in multi-row statements.
-
-    Not executemany: sqlite3 releases the GIL around each row's step and must win it back
-    for the next, so while the event loop decodes pages the writer waits for the GIL once
-    per row (measured: 170,000 rows/s alone, 31,000 beside a busy thread). One statement of
-    a few thousand rows releases it once for all of them (120,000-130,000 beside a busy
-    thread, 240,000-340,000 alone).
-    """
+def _write_series(
+    session: Session, rows: Sequence[tuple[str, str, str, str, Any]], *, upsert: bool = False
+) -> None:
+    """INSERT (kpi, municipality, gender, cells, fetched_at) tuples, already in the driver's
+    form; with ``upsert``, a stored series of the same key is replaced."""
     if not rows:
         return
     connection = session.connection()
-    size = _rows_per_insert(connection)
-    full = _value_insert(connection.dialect, rows=size)
-    for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
-        sql = full if len(chunk) == size else _value_insert(connection.dialect, rows=len(chunk))
-        connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
-
-
-def _upsert_values(session: Session, rows: Sequence[ValueRow]) -> None:
-    if not rows:
-        return
-    connection = session.connection()
-    # executemany: one row per execution, so a key that came twice is simply updated twice
-    # (PostgreSQL refuses a multi-row ON CONFLICT DO UPDATE that touches a row twice).
-    # The tuples are already in the driver's form: no per-row SQLAlchemy processing.
-    connection.exec_driver_sql(
-        _value_insert(connection.dialect, upsert=True),
-        rows if isinstance(rows, list) else list(rows),
+    mark = _placeholder(connection.dialect)
+    sql = (
+        f"INSERT INTO {_SERIES} ({', '.join(_SERIES_COLUMNS)}) "
+        f"VALUES ({', '.join([mark] * len(_SERIES_COLUMNS))})"
     )
+    if upsert:  # the same ON CONFLICT syntax in SQLite (3.24+) and PostgreSQL
+        sql += (
+            f" ON CONFLICT ({', '.join(_SERIES_KEY)}) DO UPDATE SET "
+            "cells = excluded.cells, fetched_at = excluded.fetched_at"
+        )
+    # executemany of a few thousand rows: a series a row, so even a full sync writes few.
+    connection.exec_driver_sql(sql, rows if isinstance(rows, list) else list(rows))
+
+
+def _stored_series(
+    session: Session, keys: Sequence[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], list[Cell]]:
+    """The stored cells of the series with these (kpi, municipality, gender) keys."""
+    found: dict[tuple[str, str, str], list[Cell]] = {}
+    columns = tuple_(KoladaSeriesRow.kpi, KoladaSeriesRow.municipality, KoladaSeriesRow.gender)
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), 500):
+        rows = session.execute(
+            select(
+                KoladaSeriesRow.kpi, KoladaSeriesRow.municipality, KoladaSeriesRow.gender,
+                KoladaSeriesRow.cells,
+            ).where(columns.in_(unique[start : start + 500]))
+        )  # fmt: skip
+        for kpi, unit, gender, cells in rows:
+            found[(kpi, unit, gender)] = decode_cells(cells)
+    return found
+
+
+def replace_kpi_series(
+    session: Session,
+    kpi: str,
+    series: Sequence[SeriesRow],
+    fetched_at: datetime,
+    years: Sequence[int] | None = None,
+) -> int:
+    """Make the stored values of ``kpi`` exactly ``series`` (a full fetch of the KPI); with
+    ``years``, only within those years' span: stored cells of other years are kept.
+
+    Returns the number of values written (the series' cells).
+    """
+    stamp = driver_timestamp(session.get_bind().dialect, fetched_at)
+    rows = [(kpi, unit, gender, cells, stamp) for unit, gender, cells, _size in series]
+    _replace(session, kpi, rows, years)
+    return sum(size for *_rest, size in series)
 
 
 def replace_kpi_values(
     session: Session, kpi: str, rows: Sequence[ValueRow], years: Sequence[int] | None = None
 ) -> int:
-    """Make the stored values of ``kpi`` exactly ``rows`` (a full fetch of the KPI); with
-    ``years``, only within those years' span: values of other years are kept."""
-    _delete_kpi_values(session, kpi, years)
-    _insert_values(session, rows)
-    return len(rows)
+    """Like ``replace_kpi_series``, from value rows of ``kpi`` (their ``fetched_at`` in the
+    driver's form, see ``driver_timestamp``)."""
+    stamps = {(k, u, g): stamp for k, u, _p, g, _v, _c, stamp in rows}
+    grouped = _group(rows)
+    _replace(
+        session, kpi,
+        [(*key, encode_cells(cells), stamps[key]) for key, cells in grouped.items()],
+        years,
+    )  # fmt: skip
+    return sum(len(cells) for cells in grouped.values())
 
 
-def _delete_kpi_values(session: Session, kpi: str, years: Sequence[int] | None) -> None:
-    wanted = [KoladaValueRow.kpi == kpi]
-    if years:
-        wanted += [KoladaValueRow.period >= min(years), KoladaValueRow.period <= max(years)]
-    session.execute(delete(KoladaValueRow).where(*wanted))
-
-
-def _cell_insert(rows: int) -> str:
-    """SQLite: INSERT of ``rows`` CellRow tuples, the KPI as ?1 and fetched_at as ?2."""
-    columns = ", ".join(("kpi", "fetched_at", *_CELL_COLUMNS))
-    one = f"({', '.join(['?'] * len(_CELL_COLUMNS))})"
-    return (
-        f"INSERT INTO {KoladaValueRow.__tablename__} ({columns}) "
-        f"SELECT ?1, ?2, * FROM (VALUES {', '.join([one] * rows)})"
-    )
-
-
-def replace_kpi_cells(
+def _replace(
     session: Session,
     kpi: str,
-    cells: Sequence[CellRow],
-    fetched_at: datetime,
-    years: Sequence[int] | None = None,
-) -> int:
-    """Like ``replace_kpi_values``, from the cells of a full fetch of ``kpi``.
-
-    On SQLite the KPI and the timestamp are bound once per statement of up to
-    MAX_ROWS_PER_INSERT cells, not once per cell: five parameters a value instead of seven,
-    which is what the writer spends its time holding the GIL for (bench/README.md).
-    """
-    _delete_kpi_values(session, kpi, years)
-    if not cells:
-        return 0
-    connection = session.connection()
-    dialect = connection.dialect
-    stamp = driver_timestamp(dialect, fetched_at)
-    if dialect.name != "sqlite":
-        _insert_values(session, [(kpi, *cell, stamp) for cell in cells])
-        return len(cells)
-    size = _rows_per_insert(connection, len(_CELL_COLUMNS), shared=2)
-    full = _cell_insert(size)
-    for start in range(0, len(cells), size):
-        chunk = cells[start : start + size]
-        sql = full if len(chunk) == size else _cell_insert(len(chunk))
-        connection.exec_driver_sql(sql, (kpi, stamp, *chain.from_iterable(chunk)))
-    return len(cells)
-
-
-def reads_json_pages(dialect: Dialect) -> bool:
-    """Whether ``replace_kpi_pages`` can take Kolada's pages as they came (PostgreSQL).
-
-    PostgreSQL parses the JSON and writes the rows in its own process, on another core,
-    several times faster than binding a million parameters from Python (bench/README.md).
-    SQLite 3.40's JSON functions re-render and re-parse every nested object they are asked
-    about, which made the same INSERT … SELECT slower than binding tuples, so SQLite takes
-    cells (``replace_kpi_cells``).
-    """
-    return dialect.name == "postgresql"
+    rows: list[tuple[str, str, str, str, Any]],
+    years: Sequence[int] | None,
+) -> None:
+    stored = session.execute(
+        select(KoladaSeriesRow.municipality, KoladaSeriesRow.gender, KoladaSeriesRow.cells,
+               KoladaSeriesRow.fetched_at)
+        .where(KoladaSeriesRow.kpi == kpi)
+    ).all() if years else []  # fmt: skip
+    session.execute(delete(KoladaSeriesRow).where(KoladaSeriesRow.kpi == kpi))
+    if stored and years:
+        low, high = min(years), max(years)
+        kept = {
+            (unit, gender): outside
+            for unit, gender, cells, _fetched in stored
+            if (outside := [c for c in decode_cells(cells) if not low <= c[0] <= high])
+        }
+        if kept:  # rare: a sync of fewer years than were stored
+            dialect = session.get_bind().dialect
+            merged = []
+            for key, unit, gender, cells, stamp in rows:
+                old = kept.pop((unit, gender), None)
+                if old:
+                    cells = encode_cells(sorted(old + decode_cells(cells)))
+                merged.append((key, unit, gender, cells, stamp))
+            fetched = {(unit, gender): at for unit, gender, _cells, at in stored}
+            merged += [
+                (kpi, unit, gender, encode_cells(old),
+                 driver_timestamp(dialect, fetched[(unit, gender)]))
+                for (unit, gender), old in kept.items()
+            ]  # fmt: skip
+            rows = merged
+    _write_series(session, rows)
 
 
-_VALUES, _PLACES = KoladaValueRow.__tablename__, PlaceRow.__tablename__
-_PAGE_INSERT = f"""
-WITH item AS (
-    SELECT v ->> 'kpi' AS kpi, v ->> 'municipality' AS municipality,
-           (v ->> 'period')::integer AS period,
-           CASE WHEN jsonb_typeof(v -> 'values') = 'array' THEN v -> 'values' END AS cells
-    FROM jsonb_array_elements((%(page)s::jsonb) -> 'values') AS v
-),
-stored AS (
-    INSERT INTO {_VALUES} (kpi, municipality, period, gender, value, count, fetched_at)
-    SELECT item.kpi, item.municipality, item.period, coalesce(cell.gender, 'T'), cell.value,
-           coalesce(cell.count, 0)::integer, %(fetched_at)s
-    FROM item
-    JOIN {_PLACES} AS place ON place.id = item.municipality
-    CROSS JOIN LATERAL jsonb_to_recordset(item.cells)
-        AS cell(gender text, count numeric, value double precision, isdeleted boolean)
-    WHERE item.kpi = %(kpi)s
-      AND coalesce(cell.gender, 'T') IN ('T', 'K', 'M')
-      AND NOT coalesce(cell.isdeleted, false)
-      AND (cell.value IS NOT NULL OR coalesce(cell.count, 0) <> 0)
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM stored),
-       ARRAY(SELECT DISTINCT item.municipality FROM item
-             WHERE NOT EXISTS (SELECT 1 FROM {_PLACES} AS place
-                               WHERE place.id = item.municipality))
-"""
+def _group(rows: Sequence[ValueRow]) -> dict[tuple[str, str, str], list[Cell]]:
+    """Value rows as cells by series key, in year order; a key that came twice keeps the last."""
+    by_key: dict[tuple[str, str, str], dict[int, Cell]] = {}
+    for kpi, unit, period, gender, value, count, _stamp in rows:
+        by_key.setdefault((kpi, unit, gender), {})[period] = (period, value, count)
+    return {key: sorted(cells.values()) for key, cells in by_key.items()}
 
 
-def replace_kpi_pages(
-    session: Session,
-    kpi: str,
-    pages: Sequence[bytes],
-    fetched_at: datetime,
-    years: Sequence[int] | None = None,
-) -> tuple[int, set[str]]:
-    """Like ``replace_kpi_cells``, from the whole answers of a full fetch of ``kpi`` (JSON
-    envelopes of data items), read by the database itself: PostgreSQL only (see
-    ``reads_json_pages``). Keeps what ``parse_cells`` keeps; returns (values written, units
-    skipped because the store does not know them)."""
-    if not reads_json_pages(session.get_bind().dialect):
-        raise NotImplementedError("replace_kpi_pages needs PostgreSQL; use replace_kpi_cells")
-    _delete_kpi_values(session, kpi, years)
-    connection = session.connection()
-    written, unknown = 0, set()
-    for number, page in enumerate(pages, start=1):
-        try:
-            count, skipped = connection.exec_driver_sql(
-                _PAGE_INSERT,
-                {"page": page.decode("utf-8"), "kpi": kpi, "fetched_at": fetched_at},
-            ).one()
-        except (DataError, UnicodeDecodeError) as exc:
-            problem = getattr(exc, "orig", None) or exc
-            raise InputError(
-                f"the database could not read page {number} of Kolada's answer: {problem}",
-                where=f"KPI {kpi}",
-            ) from exc
-        written += count
-        unknown.update(skipped)
-    return written, unknown
+def encode_cells(cells: Sequence[Cell]) -> str:
+    """A series' cells as stored: ``[[period, value, count], …]``, each double written as
+    the shortest text that reads back as the same double."""
+    return _encode([[p, None if v is None else float(v), c] for p, v, c in cells]).decode()
+
+
+def decode_cells(text: str) -> list[Cell]:
+    return [(p, v, c) for p, v, c in _decode_cells(text)]
 
 
 def upsert_values(session: Session, rows: Sequence[ValueRow]) -> int:
-    """Insert values, or update the stored ones with the same key."""
-    _upsert_values(session, rows)
+    """Insert values, or update the stored ones with the same key (their series' fetched_at
+    becomes the newest row's)."""
+    if not rows:
+        return 0
+    new = _group(rows)
+    stamps = {(k, u, g): stamp for k, u, _p, g, _v, _c, stamp in rows}
+    stored = _stored_series(session, list(new))
+    merged = []
+    for key, cells in new.items():
+        by_period = {c[0]: c for c in stored.get(key, [])}
+        by_period.update((c[0], c) for c in cells)
+        merged.append((*key, encode_cells(sorted(by_period.values())), stamps[key]))
+    _write_series(session, merged, upsert=True)
     return len(rows)
 
 
 def delete_values(session: Session, keys: Sequence[tuple[str, str, int, str]]) -> int:
     """Remove values by (kpi, municipality, period, gender); returns how many were stored."""
+    periods: dict[tuple[str, str, str], set[int]] = {}
+    for kpi, unit, period, gender in keys:
+        periods.setdefault((kpi, unit, gender), set()).add(period)
+    stored = _stored_series(session, list(periods))
     deleted = 0
-    columns = tuple_(
-        KoladaValueRow.kpi, KoladaValueRow.municipality, KoladaValueRow.period,
-        KoladaValueRow.gender,
-    )  # fmt: skip
-    for start in range(0, len(keys), 500):
-        result = session.execute(
-            delete(KoladaValueRow).where(columns.in_(keys[start : start + 500]))
-        )
-        deleted += result.rowcount or 0  # type: ignore[attr-defined]
+    changed, emptied = [], []
+    for key, cells in stored.items():
+        kept = [c for c in cells if c[0] not in periods[key]]
+        if len(kept) == len(cells):
+            continue
+        deleted += len(cells) - len(kept)
+        if kept:
+            changed.append((key, encode_cells(kept)))
+        else:
+            emptied.append(key)
+    columns = tuple_(KoladaSeriesRow.kpi, KoladaSeriesRow.municipality, KoladaSeriesRow.gender)
+    for start in range(0, len(emptied), 500):
+        session.execute(delete(KoladaSeriesRow).where(columns.in_(emptied[start : start + 500])))
+    for (kpi, unit, gender), stored_cells in changed:
+        session.execute(
+            update(KoladaSeriesRow)
+            .where(KoladaSeriesRow.kpi == kpi, KoladaSeriesRow.municipality == unit,
+                   KoladaSeriesRow.gender == gender)
+            .values(cells=stored_cells)
+        )  # fmt: skip
     return deleted
 
 
 def count_values(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(KoladaValueRow)) or 0
+    """How many values are stored (the series' cells, counted without expanding them)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    cells = "cells::json" if postgres else "cells"
+    return int(
+        session.execute(
+            text(f"SELECT coalesce(sum(json_array_length({cells})), 0) FROM {_SERIES}")
+        ).scalar_one()
+    )
 
 
 def _values_query(

@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     Float,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -187,18 +189,52 @@ class KpiGoalRow(Base):
     removed_on: Mapped[date | None] = mapped_column(Date)
 
 
-class KoladaValueRow(Base):
-    """One stored Kolada value (Källa: Kolada). ``value`` None is a genuine missing value."""
+class KoladaSeriesRow(Base):
+    """The stored Kolada values (Källa: Kolada) of one KPI, unit and gender: every year's cell.
 
-    __tablename__ = "kolada_value"
+    ``cells`` is a JSON array of ``[period, value, count]`` in year order; ``value`` null is a
+    genuine missing value (a count ≥ 1 without a figure). One row a series rather than one a
+    value: a full sync writes some 47,000 rows instead of a million, which was most of its
+    time (bench/README.md). Readers of single values use the ``kolada_value`` view.
+    """
+
+    __tablename__ = "kolada_series"
 
     kpi: Mapped[str] = mapped_column(String(16), primary_key=True)
     municipality: Mapped[str] = mapped_column(ForeignKey("place.id"), primary_key=True)
-    period: Mapped[int] = mapped_column(Integer, primary_key=True)
     gender: Mapped[str] = mapped_column(String(1), primary_key=True)
-    value: Mapped[float | None] = mapped_column(Float)
-    count: Mapped[int] = mapped_column(Integer)
+    cells: Mapped[str] = mapped_column(Text)
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Views are not part of Base.metadata: migrations create them (0007) and the comparison of
+# models and migrations looks at tables only.
+VIEWS = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class KoladaValueRow(Base):
+    """One stored Kolada value (Källa: Kolada), read through the ``kolada_value`` view of the
+    series: read only. ``value`` None is a genuine missing value."""
+
+    __table__ = Table(
+        "kolada_value",
+        VIEWS,
+        Column("kpi", String(16), primary_key=True),
+        Column("municipality", String(4), primary_key=True),
+        Column("period", Integer, primary_key=True),
+        Column("gender", String(1), primary_key=True),
+        Column("value", Float),
+        Column("count", Integer),
+        Column("fetched_at", DateTime(timezone=True)),
+    )
+
+    kpi: Mapped[str]
+    municipality: Mapped[str]
+    period: Mapped[int]
+    gender: Mapped[str]
+    value: Mapped[float | None]
+    count: Mapped[int]
+    fetched_at: Mapped[datetime]
 
 
 class KpiPolarityRow(Base):
