@@ -278,7 +278,7 @@ _LOOP_CATEGORIES = [
     ("asyncio and glokal glue, metadata", r"."),
 ]
 _WRITER_CATEGORIES = [
-    ("Polars: reading pages into cells (wire.read_cells)", r"read_cells \("),
+    ("Polars: reading pages (wire.read_items)", r"read_items \("),
     ("Polars: cells into series (plan.series_of)", r"series_of \("),
     ("INSERT of the series (sqlite3 executemany)", r"_write_series \("),
     ("executemany (upserts)", r"do_executemany \("),

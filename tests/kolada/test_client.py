@@ -1,5 +1,5 @@
 """KoladaClient against the replay server: pages turned into rows as they arrive, or read
-into frames of cells in worker threads; either way a damaged page is fetched again."""
+into frames of items in a reader thread; either way a damaged page is fetched again."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from glokal.kolada import KoladaClient
-from glokal.kolada.wire import DataItem, Malformed, cells_of, read_cells, read_data
+from glokal.kolada.wire import DataItem, Malformed, items_frame, read_data, read_items
 from tests.kolada.conftest import FAST_RETRY, YEARS
 from tests.kolada.replay import Faults, ReplayServer
 
@@ -39,7 +39,7 @@ def test_data_pages_transforms_each_page_in_request_order(replay: ReplayServer) 
     assert sorted(seen) == sorted(len(page) for page in pages) and len(pages) >= 3  # arrival order
 
 
-def test_data_cells_are_every_cell_fetched_again_when_truncated(replay: ReplayServer) -> None:
+def test_data_frames_hold_every_item_fetched_again_when_truncated(replay: ReplayServer) -> None:
     kpi = sorted(replay.dataset.kpi_by_id)[0]
 
     async def go() -> tuple[list[DataItem], list[pl.DataFrame], int]:
@@ -47,15 +47,15 @@ def test_data_cells_are_every_cell_fetched_again_when_truncated(replay: ReplaySe
             items = await client.data([kpi], YEARS)
             replay.faults = Faults(rate_truncate=0.5, seed=7)
             before = client.requests
-            pages = await client.data_cells([kpi], YEARS)
+            pages = await client.data_frames([kpi], YEARS)
             return items, pages, client.requests - before
 
     items, pages, requests = asyncio.run(go())
     assert requests > len(pages) >= 3  # some pages came truncated and were fetched again
-    assert pl.concat(pages).equals(cells_of(items))
+    assert pl.concat(pages).equals(items_frame(items))
 
 
-def test_cells_are_read_the_same_by_polars_and_by_the_lax_decoder() -> None:
+def test_items_are_read_the_same_by_polars_and_by_the_lax_decoder() -> None:
     body = (
         b'{"count": 3, "values": ['
         b'{"kpi": "N1", "municipality": "0180", "period": 2020, "status": "x", "values": ['
@@ -65,20 +65,23 @@ def test_cells_are_read_the_same_by_polars_and_by_the_lax_decoder() -> None:
         b'{"kpi": "N1", "municipality": "1280", "period": 2021, "values": []},'
         b'{"kpi": "N1", "municipality": "1280", "period": 2022}], "next_url": "/v3/x?page=2"}'
     )
-    page = read_cells(body)
+    page = read_items(body)
     assert page.next_url == "/v3/x?page=2"
+    cell = ("gender", "count", "value", "isdeleted")
     assert page.values.rows() == [
-        ("N1", "0180", 2020, "T", 1, 1.5, False),
-        ("N1", "0180", 2020, "K", 0, None, True),
-        ("N1", "0180", 2020, None, 2, 7.0, None),
-    ]
-    assert page.values.equals(read_data(body).map(cells_of).values)
-    # What Polars will not read as Kolada's shape, the lax decoder reads: the same cells.
+        ("N1", "0180", 2020, [dict(zip(cell, ("T", 1, 1.5, False), strict=True)),
+                              dict(zip(cell, ("K", 0, None, True), strict=True)),
+                              dict(zip(cell, (None, 2, 7.0, None), strict=True))]),
+        ("N1", "1280", 2021, []),
+        ("N1", "1280", 2022, []),
+    ]  # fmt: skip
+    assert page.values.equals(read_data(body).map(items_frame).values)
+    # What Polars will not read as Kolada's shape, the lax decoder reads: the same items.
     lax = body.replace(b'"count": 2,', b'"count": "2",').replace(
         b'"isdeleted": true', b'"isdeleted": 1'
     )
-    assert read_cells(lax).values.equals(page.values)
-    assert read_cells(b'{"values": [], "next_url": null}').values.height == 0
+    assert read_items(lax).values.equals(page.values)
+    assert read_items(b'{"values": [], "next_url": null}').values.height == 0
 
 
 def test_a_page_damaged_anywhere_is_malformed() -> None:
@@ -87,7 +90,7 @@ def test_a_page_damaged_anywhere_is_malformed() -> None:
         b' "values": [{"gender": "T", "count": 1, "value": 1.5}]}], "next_url": "/v3/x?page=2",'
         b' "previous_url": null}'
     )
-    assert read_cells(body).next_url == "/v3/x?page=2"
+    assert read_items(body).next_url == "/v3/x?page=2"
     assert read_data(body).values[0].values[0].value == 1.5
     damaged = [
         body[: len(body) // 2],  # truncated
@@ -97,9 +100,9 @@ def test_a_page_damaged_anywhere_is_malformed() -> None:
     ]
     for bad in damaged:
         with pytest.raises(Malformed):
-            read_cells(bad)
+            read_items(bad)
         with pytest.raises(Malformed):
             read_data(bad)
-    for read in (read_data, read_cells):
+    for read in (read_data, read_items):
         with pytest.raises(Malformed, match="shaped"):
             read(body.replace(b'"municipality": "0180", ', b""))  # an item without a unit

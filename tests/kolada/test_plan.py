@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
 from glokal.kolada import agenda_groups, chunked, parse_data
 from glokal.kolada.plan import kpi_row, series_of
-from glokal.kolada.wire import CELL_COLUMNS, cells_of, decode_items, items_from
+from glokal.kolada.wire import DataCell, DataItem, decode_items, items_frame, items_from
 from glokal.store.kolada import decode_cells
 from tests.conftest import kolada_file
 
@@ -79,7 +78,7 @@ def test_series_keep_what_parse_data_keeps_for_one_kpi() -> None:
         {"kpi": "N1", "municipality": "0180", "period": 2022}
     ]""")  # fmt: skip
     units = {"0180", "1280"}
-    found = series_of(cells_of(items), "N1", units)
+    found = series_of(items_frame(items), "N1", units)
     assert [
         (unit, gender, decode_cells(cells), size) for unit, gender, cells, size in found.rows
     ] == [
@@ -110,13 +109,11 @@ def test_series_keep_what_parse_data_keeps_for_one_kpi() -> None:
 def test_series_hold_every_double_exactly_once_a_key(
     cells: list[tuple[str, int, str, float | None, int]],
 ) -> None:
-    frame = pl.DataFrame(
+    frame = items_frame(
         [
-            ("N1", unit, period, gender, count, value, False)
+            DataItem("N1", unit, period, [DataCell(gender, count, value, False)])
             for unit, period, gender, value, count in cells
-        ],
-        schema=CELL_COLUMNS,
-        orient="row",
+        ]
     )
     last = {(u, g, p): (v, c) for u, p, g, v, c in cells if v is not None or c}
     found = series_of(frame, "N1", {"0180", "1280"})

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, text
 
 from glokal.kolada.plan import parse_data, series_of
-from glokal.kolada.wire import read_cells, read_data
+from glokal.kolada.wire import DataCell, DataItem, items_frame, read_data, read_items
 from glokal.store import Store
 from glokal.store.kolada import (
     count_values,
@@ -133,12 +133,9 @@ _CELLS = [
 
 
 def _frame(kpi: str, cells: list[tuple[str, int, str, float | None, int]]) -> pl.DataFrame:
-    from glokal.kolada.wire import CELL_COLUMNS
-
-    return pl.DataFrame(
-        [(kpi, unit, period, gender, count, value, False)
-         for unit, period, gender, value, count in cells],
-        schema=CELL_COLUMNS, orient="row",
+    return items_frame(
+        [DataItem(kpi, unit, period, [DataCell(gender, count, value, False)])
+         for unit, period, gender, value, count in cells]
     )  # fmt: skip
 
 
@@ -197,7 +194,7 @@ def test_pages_are_stored_as_parse_data_keeps_them(initialised_store: Store) -> 
         if row[0] == "N1"
     ]
     assert len(expected) == 4
-    series = series_of(pl.concat([read_cells(page).values for page in _PAGES]), "N1", units)
+    series = series_of(pl.concat([read_items(page).values for page in _PAGES]), "N1", units)
     assert series.unknown_units == {"G2328"}
     with store.session() as session, session.begin():
         assert replace_kpi_series(session, "N1", series.rows, FIRST, years=[2020, 2021]) == 4

@@ -33,9 +33,9 @@ from glokal.kolada.wire import (
     DataItem,
     Malformed,
     Page,
-    read_cells,
     read_data,
     read_envelope,
+    read_items,
 )
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
@@ -302,13 +302,13 @@ class KoladaClient:
         """
         return await self._data(kpis, years, lambda body: read_data(body).map(each), from_date)
 
-    async def data_cells(
+    async def data_frames(
         self, kpis: Sequence[str], years: Sequence[int], *, from_date: date | None = None
     ) -> list[pl.DataFrame]:
-        """Like ``data``, but each page as a frame of its cells (``wire.read_cells``), in
+        """Like ``data``, but each page as a frame of its items (``wire.read_items``), in
         request order. Pages are read in worker threads: Polars parses without the GIL, so
         one page is read while the event loop fetches the next."""
-        return await self._data(kpis, years, read_cells, from_date, in_thread=True)
+        return await self._data(kpis, years, read_items, from_date, in_thread=True)
 
     async def _data(
         self,

@@ -22,7 +22,7 @@ from glokal.errors import InputError
 from glokal.kolada.client import KoladaClient
 from glokal.kolada.plan import agenda_groups, kpi_row, parse_data, selection_kpis, series_of
 from glokal.kolada.polarity import bundled_polarity
-from glokal.kolada.wire import CELL_COLUMNS
+from glokal.kolada.wire import ITEM_COLUMNS
 from glokal.store import Store
 from glokal.store.kolada import (
     abandon_unfinished_runs,
@@ -330,11 +330,11 @@ class KoladaSync:
         async def one(kpi: str) -> None:
             requests_before = self.client.requests
             fetched_at = self.clock()
-            pages = await self.client.data_cells([kpi], years)
+            pages = await self.client.data_frames([kpi], years)
             # Polars turns the pages into series in a worker thread, without the GIL.
             found = await asyncio.to_thread(
                 lambda: series_of(
-                    pl.concat([pl.DataFrame(schema=CELL_COLUMNS), *pages]), kpi, units
+                    pl.concat([pl.DataFrame(schema=ITEM_COLUMNS), *pages]), kpi, units
                 )
             )
             self.report.unknown_units |= found.unknown_units

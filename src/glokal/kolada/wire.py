@@ -98,20 +98,23 @@ _ITEM = pl.Struct(
     {"kpi": pl.String, "municipality": pl.String, "period": pl.Int64, "values": pl.List(_CELL)}
 )
 _PAGE: dict[str, pl.DataType] = {"values": pl.List(_ITEM), "next_url": pl.String()}
-# One row a cell of a data page; ``gender`` null is a cell without one (the total).
-CELL_COLUMNS: dict[str, Any] = {
-    "kpi": pl.String, "municipality": pl.String, "period": pl.Int64, "gender": pl.String,
-    "count": pl.Int64, "value": pl.Float64, "isdeleted": pl.Boolean,
+# One row an item of a data page (a KPI's cells for one unit and year); in a cell, ``gender``
+# null is a cell without one (the total).
+ITEM_COLUMNS: dict[str, Any] = {
+    "kpi": pl.String, "municipality": pl.String, "period": pl.Int64, "values": pl.List(_CELL),
 }  # fmt: skip
+_NO_CELLS = pl.lit([], dtype=pl.List(_CELL))
 
 
-def read_cells(body: bytes) -> Page[pl.DataFrame]:
-    """A data answer as a frame of its cells (``CELL_COLUMNS``), one row a cell.
+def read_items(body: bytes) -> Page[pl.DataFrame]:
+    """A data answer as a frame of its items (``ITEM_COLUMNS``), one row an item.
 
     Polars reads the page when it is exactly of the shape Kolada sends. Anything else (a
     count sent as "2", a deleted flag sent as 1, an item without its KPI, broken JSON) is
     read by ``read_data`` instead, the lax decoder, which also says what is malformed: the
-    same answer either way.
+    same answer either way. The cells stay nested: turning them into rows is left to
+    ``plan.series_of``, once per KPI rather than once per page (reading is the sync's
+    critical path: one reader thread, bench/README.md).
     """
     try:
         envelope = pl.read_json(io.BytesIO(body), schema=_PAGE)
@@ -121,32 +124,26 @@ def read_cells(body: bytes) -> Page[pl.DataFrame]:
         items = envelope.get_column("values")
         if items.null_count() == 0:
             if items.list.len().item() == 0:
-                return Page(pl.DataFrame(schema=CELL_COLUMNS), envelope.item(0, "next_url"))
+                return Page(pl.DataFrame(schema=ITEM_COLUMNS), envelope.item(0, "next_url"))
             frame = items.explode().struct.unnest()
-            if (
-                frame.select(pl.col("kpi", "municipality", "period").null_count())
-                .sum_horizontal()
-                .item()
-                == 0
-            ):
-                cells = frame.explode("values").unnest("values")
-                # An item without cells explodes to one row of nulls: not a cell.
-                cells = cells.filter(pl.any_horizontal(pl.col(_CELL.to_schema()).is_not_null()))
-                return Page(cells.select(list(CELL_COLUMNS)), envelope.item(0, "next_url"))
+            required = frame.select(pl.col("kpi", "municipality", "period").null_count())
+            if required.sum_horizontal().item() == 0:
+                frame = frame.with_columns(pl.col("values").fill_null(_NO_CELLS))
+                return Page(frame, envelope.item(0, "next_url"))
     page = read_data(body)
-    return page.map(cells_of)
+    return page.map(items_frame)
 
 
-def cells_of(items: list[DataItem]) -> pl.DataFrame:
-    """Decoded data items as a frame of their cells (``CELL_COLUMNS``)."""
+def items_frame(items: list[DataItem]) -> pl.DataFrame:
+    """Decoded data items as a frame (``ITEM_COLUMNS``)."""
     return pl.DataFrame(
         [
-            (item.kpi, item.municipality, item.period, cell.gender, cell.count, cell.value,
-             cell.isdeleted)
+            (item.kpi, item.municipality, item.period,
+             [{"gender": c.gender, "count": c.count, "value": c.value, "isdeleted": c.isdeleted}
+              for c in item.values])
             for item in items
-            for cell in item.values
         ],
-        schema=CELL_COLUMNS,
+        schema=ITEM_COLUMNS,
         orient="row",
     )  # fmt: skip
 
