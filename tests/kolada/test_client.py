@@ -11,6 +11,7 @@ import pytest
 
 from glokal.kolada import KoladaClient
 from glokal.kolada.wire import DataItem, Malformed, items_frame, read_data, read_items
+from tests.conftest import KOLADA_DATA
 from tests.kolada.conftest import FAST_RETRY, YEARS
 from tests.kolada.replay import Faults, ReplayServer
 
@@ -106,3 +107,15 @@ def test_a_page_damaged_anywhere_is_malformed() -> None:
     for read in (read_data, read_items):
         with pytest.raises(Malformed, match="shaped"):
             read(body.replace(b'"municipality": "0180", ', b""))  # an item without a unit
+
+
+def test_a_real_kolada_page_is_read_by_polars_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = (KOLADA_DATA / "data-sample.json").read_bytes()
+    lax = read_data(body).map(items_frame).values
+
+    def not_used(_body: bytes) -> None:
+        raise AssertionError("the lax decoder was used for Kolada's own shape")
+
+    monkeypatch.setattr("glokal.kolada.wire.read_data", not_used)
+    page = read_items(body)
+    assert page.values.height == 303 and page.values.equals(lax)
