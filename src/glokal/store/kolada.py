@@ -601,8 +601,11 @@ def checkpoint_kpi(
     session: Session, run_id: int, kpi: str, values_written: int, requests: int, now: datetime
 ) -> None:
     """Record that ``kpi`` is done in this run (same transaction as its values)."""
-    session.add(
-        KoladaSyncCheckpointRow(run_id=run_id, kpi=kpi, values_written=values_written, done_at=now)
+    # A Core INSERT, not session.add: no unit of work to flush (a full sync writes a hundred).
+    session.execute(
+        insert(KoladaSyncCheckpointRow).values(
+            run_id=run_id, kpi=kpi, values_written=values_written, done_at=now
+        )
     )
     session.execute(
         update(KoladaSyncRunRow)
