@@ -23,6 +23,7 @@ from glokal.publish.exports import (
     write_export,
 )
 from glokal.register import COLUMNS
+from glokal.register.activities import SWEDISH_HEADERS
 from glokal.store import Store
 from glokal.store.activities import find_activities
 from glokal.store.exports import (
@@ -163,7 +164,12 @@ def test_activities_in_the_template_or_as_json(filled: Store, file_format: str) 
     else:
         book = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
         header = list(next(book.worksheets[0].iter_rows(values_only=True)))
-    assert tuple(header) == COLUMNS  # the import template: importing gives them back
+    # The Swedish import template (importing gives them back), a header for every column.
+    assert tuple(header) == tuple(SWEDISH_HEADERS[c] for c in COLUMNS)
+    out = io.BytesIO()
+    write_activities_export(out, activities, file_format, "en")
+    if file_format == "csv":
+        assert tuple(out.getvalue().decode("utf-8").splitlines()[0].split(",")) == COLUMNS
 
 
 def test_a_formula_like_text_stays_text_in_xlsx() -> None:

@@ -12,7 +12,7 @@ from glokal.errors import InputError
 from glokal.framework import load_framework
 from glokal.places import load_places
 from glokal.register import ActivityContext, read_activities, write_activities
-from glokal.register.activities import COLUMNS
+from glokal.register.activities import COLUMNS, SWEDISH_HEADERS
 from glokal.store.activities import Funding, GoalLink, Partner, TargetLink
 from tests.register.examples import HEADER, ROWS, write_examples
 
@@ -135,8 +135,11 @@ def test_a_file_that_is_not_xlsx_or_is_missing(tmp_path: Path) -> None:
         read_activities(tmp_path / "a.txt", CONTEXT)
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_export_then_import_gives_the_same_activities(tmp_path: Path, file_format: str) -> None:
+def test_export_then_import_gives_the_same_activities(
+    tmp_path: Path, file_format: str, lang: str
+) -> None:
     rich = (
         "unit,kind,title,description,start,end,goals,secondary_goals,targets,partner,"
         "partner_country,partner_type,funding,programme,results,evaluated,lessons,"
@@ -155,7 +158,7 @@ def test_export_then_import_gives_the_same_activities(tmp_path: Path, file_forma
     first = read_activities(source, CONTEXT)
     exported = tmp_path / f"out.{file_format}"
     with exported.open("wb") as out:
-        write_activities(out, first, file_format)
+        write_activities(out, first, file_format, lang)  # the Swedish or the English headers
     again = read_activities(exported, CONTEXT)
     assert again == first
     assert first[0].funding[2] == Funding("own", None, None)
@@ -169,3 +172,37 @@ def test_export_writes_every_column_of_the_template() -> None:
     write_activities(out, [], "csv")
     assert out.getvalue().decode().strip() == ",".join(COLUMNS)
     assert ",".join(COLUMNS).startswith(HEADER)
+
+
+def test_the_swedish_template_reads_as_the_english_one(tmp_path: Path) -> None:
+    swedish = tmp_path / "aktiviteter.csv"
+    # As a person types headers in Excel: any case, spaces for underscores, semicolons.
+    swedish.write_text(
+        "Enhet;Typ;Titel;Mål;Sekundära mål;Partnerland;Partner;Finansiär;Budget kr\n"
+        "1440;partnership;No Dropouts;4;10;BW;Ghanzi;ICLD;450 000\n",
+        encoding="utf-8",
+    )
+    english = tmp_path / "activities.csv"
+    english.write_text(
+        "unit,kind,title,goals,secondary_goals,partner_country,partner,funding_source,budget_sek\n"
+        '1440,partnership,No Dropouts,4,10,BW,Ghanzi,ICLD,"450 000"\n',
+        encoding="utf-8",
+    )
+    assert read_activities(swedish, CONTEXT) == read_activities(english, CONTEXT)
+    out = io.BytesIO()
+    write_activities(out, [], "csv", "sv")
+    assert out.getvalue().decode().strip() == ",".join(SWEDISH_HEADERS[c] for c in COLUMNS)
+
+
+def test_problems_name_the_columns_as_the_file_does(tmp_path: Path) -> None:
+    path = tmp_path / "aktiviteter.csv"
+    path.write_text("enhet,typ,titel,mål\n1440,partnership,A,19\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_activities(path, CONTEXT)
+    assert "row 2, mål:" in caught.value.message
+    path.write_text("enhet,typ,titel,mål,goals\n1440,partnership,A,4,4\n", encoding="utf-8")
+    with pytest.raises(InputError, match="column goals and mål appears twice"):
+        read_activities(path, CONTEXT)
+    path.write_text("enhet,typ,titel,målen\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown column målen; .*Swedish names"):
+        read_activities(path, CONTEXT)

@@ -103,6 +103,7 @@ def test_options_are_checked_like_a_row_of_the_template() -> None:
         ({"code": ""}, "CODE: must not be empty"),
         ({"code": "SE;4"}, "CODE: 'SE;4' is not a code"),
         ({"code": "X" * 33}, "is not a code: 1–32 characters"),
+        ({"code": "SE\t4"}, "CODE: 'SE\\t4' is not a code: no line breaks, tabs"),
         ({"targets": "99.9"}, "--targets: there is no goal 99"),
         ({"parent": "NOPE"}, "--parent: 1781 has no local goal 'NOPE'; add it first"),
         ({"parent": "SE.4"}, "--parent: 'SE.4' cannot be its own parent"),
@@ -117,3 +118,30 @@ def test_bad_options_are_named(cells: dict[str, str], message: str) -> None:
     with pytest.raises(InputError) as raised:
         _options(**cells)
     assert message in str(raised.value)
+
+
+def test_the_swedish_local_goal_template_reads_and_is_written(tmp_path: Path) -> None:
+    import io
+
+    from glokal.register import write_local_goals
+
+    path = tmp_path / "lokala-mal.csv"
+    path.write_text(
+        "Enhet;Kod;Titel;Överordnat;Delmål\n1781;SE.1.9;Fler i arbete;SE.1;8.5\n",
+        encoding="utf-8",
+    )
+    [goal] = read_local_goals(path, load_places(), load_framework(), STORED)
+    assert (goal.unit, goal.code, goal.parent, goal.targets) == ("1781", "SE.1.9", "SE.1", ("8.5",))
+    out = io.BytesIO()
+    write_local_goals(out, [goal], "csv", "sv")
+    written = tmp_path / "igen.csv"
+    written.write_bytes(out.getvalue())
+    assert (
+        out.getvalue().decode().splitlines()[0] == "enhet,kod,titel,överordnat,beskrivning,delmål"
+    )
+    assert read_local_goals(written, load_places(), load_framework(), STORED) == [goal]
+
+
+def test_spaces_inside_a_code_count_once(tmp_path: Path) -> None:
+    [goal] = _read(tmp_path, "1781,Mål  3 ,Hälsa,")
+    assert goal.code == "Mål 3"

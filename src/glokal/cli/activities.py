@@ -334,8 +334,10 @@ def activities_export(
         typer.Option("--format", help="csv or xlsx (default: from the name, else csv)."),
     ] = None,
     unit: UnitsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Export activities in the import template (every field: importing it gives them back)."""
+    """Export activities in the import template (every field: importing it gives them back),
+    its headers in the interface language."""
     kind = file_format.value if file_format else (
         table_format(file) if file is not None and str(file) != "-" else "csv"
     )  # fmt: skip
@@ -344,7 +346,7 @@ def activities_export(
     with reading(current_settings()) as session:
         found = find_activities(session, ActivityQuery(unit=unit_ids(unit)))
     with output_file(file) as out:
-        write_activities(out, found, kind)
+        write_activities(out, found, kind, language_of(current_settings(), lang))
     if file is not None and str(file) != "-":
         stderr.print(f"{file}: {len(found)}")
 

@@ -234,15 +234,16 @@ def agenda_export(
     ] = None,
     file_format: Annotated[FileFormat | None, typer.Option("--format", help="csv or xlsx.")] = None,
     unit: UnitsOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Export local goals in the import template."""
+    """Export local goals in the import template, its headers in the interface language."""
     kind = file_format.value if file_format else (
         table_format(file) if file is not None and str(file) != "-" else "csv"
     )  # fmt: skip
     with reading(current_settings()) as session:
         goals = local_goals_of(session, unit_ids(unit))
     with output_file(file) as out:
-        write_local_goals(out, goals, kind)
+        write_local_goals(out, goals, kind, language_of(current_settings(), lang))
 
 
 # -- programmes ------------------------------------------------------------------------------

@@ -280,7 +280,7 @@ def write_activities_export(
     """Activities: CSV and XLSX in the register's import template (importing gives them back),
     JSON with every field and the register as source."""
     if file_format in ("csv", "xlsx"):
-        write_activities(out, activities, file_format)
+        write_activities(out, activities, file_format, lang)
         return len(activities)
     source = translator(lang)(REGISTER_SOURCE)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")

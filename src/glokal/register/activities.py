@@ -46,6 +46,20 @@ OPTIONAL_COLUMNS = (
     "icld_round", "icld_reports", "published",
 )  # fmt: skip
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+# The Swedish template's headers: what export writes in Swedish, and import reads beside the ids.
+SWEDISH_HEADERS = {
+    "unit": "enhet", "kind": "typ", "title": "titel", "description": "beskrivning",
+    "start": "start", "end": "slut", "goals": "mål", "targets": "delmål",
+    "partner": "partner", "partner_country": "partnerland", "funding_source": "finansiär",
+    "budget_sek": "budget_kr", "department": "förvaltning", "status": "status",
+    "programme": "program", "secondary_goals": "sekundära_mål",
+    "secondary_targets": "sekundära_delmål", "suggested_goals": "föreslagna_mål",
+    "suggested_targets": "föreslagna_delmål", "partner_type": "partnertyp",
+    "funding": "finansiering", "results": "resultat", "evaluated": "utvärderad",
+    "lessons": "lärdomar", "knowledge_transfer": "kunskapsöverföring", "icld_phase": "icld_fas",
+    "icld_variant": "icld_variant", "icld_round": "icld_omgång",
+    "icld_reports": "icld_rapporter", "published": "publicerad",
+}  # fmt: skip
 
 T = TypeVar("T")
 
@@ -233,7 +247,7 @@ def parse_goal(text: str) -> int:
 
 def activities_from_table(table: Table, context: ActivityContext) -> list[Activity]:
     """Every row's activity; InputError listing every problem if any row is bad."""
-    problems = RowProblems(table.source)
+    problems = RowProblems(table.source, headers=table.headers)
     activities = [activity_from_row(row, context, problems) for row in table.rows]
     problems.check("activities")
     if not activities:
@@ -245,8 +259,9 @@ def read_activities(
     path: Path, context: ActivityContext, file_format: str | None = None
 ) -> list[Activity]:
     table = read_table(
-        path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, file_format=file_format
-    )
+        path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, file_format=file_format,
+        aliases={swedish: column for column, swedish in SWEDISH_HEADERS.items()},
+    )  # fmt: skip
     return activities_from_table(table, context)
 
 
@@ -308,5 +323,9 @@ def activity_to_row(activity: Activity) -> dict[str, str]:
     }  # fmt: skip
 
 
-def write_activities(out: IO[bytes], activities: Sequence[Activity], file_format: str) -> None:
-    write_table(out, COLUMNS, (activity_to_row(a) for a in activities), file_format)
+def write_activities(
+    out: IO[bytes], activities: Sequence[Activity], file_format: str, lang: str = "en"
+) -> None:
+    """The activities in the import template, its headers in ``lang`` (sv or en)."""
+    headers = SWEDISH_HEADERS if lang == "sv" else None
+    write_table(out, COLUMNS, (activity_to_row(a) for a in activities), file_format, headers)

@@ -19,6 +19,11 @@ from glokal.store.agenda import LocalGoal, loop_message, parent_loop
 LOCAL_GOAL_REQUIRED = ("unit", "code", "title")
 LOCAL_GOAL_OPTIONAL = ("parent", "description", "targets")
 LOCAL_GOAL_COLUMNS = (*LOCAL_GOAL_REQUIRED, *LOCAL_GOAL_OPTIONAL)
+# The Swedish template's headers: what export writes in Swedish, and import reads beside the ids.
+LOCAL_GOAL_SWEDISH_HEADERS = {
+    "unit": "enhet", "code": "kod", "title": "titel", "parent": "överordnat",
+    "description": "beskrivning", "targets": "delmål",
+}  # fmt: skip
 
 
 def read_local_goals(
@@ -32,9 +37,10 @@ def read_local_goals(
     ``local_goal_parents``) lets a row name a parent that is already stored instead of in the
     file, and refuses a parent that would put a goal under itself."""
     table = read_table(
-        path, required=LOCAL_GOAL_REQUIRED, optional=LOCAL_GOAL_OPTIONAL, file_format=file_format
-    )
-    problems = RowProblems(table.source)
+        path, required=LOCAL_GOAL_REQUIRED, optional=LOCAL_GOAL_OPTIONAL, file_format=file_format,
+        aliases={swedish: column for column, swedish in LOCAL_GOAL_SWEDISH_HEADERS.items()},
+    )  # fmt: skip
+    problems = RowProblems(table.source, headers=table.headers)
     goals: list[LocalGoal] = []
     row_of: dict[tuple[str, str], int] = {}
     for row in table.rows:
@@ -140,5 +146,10 @@ def local_goal_to_row(goal: LocalGoal) -> dict[str, str]:
     }  # fmt: skip
 
 
-def write_local_goals(out: IO[bytes], goals: Sequence[LocalGoal], file_format: str) -> None:
-    write_table(out, LOCAL_GOAL_COLUMNS, (local_goal_to_row(g) for g in goals), file_format)
+def write_local_goals(
+    out: IO[bytes], goals: Sequence[LocalGoal], file_format: str, lang: str = "en"
+) -> None:
+    """The local goals in the import template, its headers in ``lang`` (sv or en)."""
+    headers = LOCAL_GOAL_SWEDISH_HEADERS if lang == "sv" else None
+    rows = (local_goal_to_row(g) for g in goals)
+    write_table(out, LOCAL_GOAL_COLUMNS, rows, file_format, headers)

@@ -149,8 +149,14 @@ def parse_unit(text: str, places: Places) -> str:
 
 
 def parse_code(text: str) -> str:
-    """A unit's own code for a local goal or indicator: "SE.17", "GM.3.11", "Mål 3"."""
-    raw = text.strip()
+    """A unit's own code for a local goal or indicator: "SE.17", "GM.3.11", "Mål 3".
+
+    Runs of spaces inside become one ("Mål  3" is "Mål 3": one goal, however it was typed);
+    line breaks, tabs and other control characters are refused, as no code holds them.
+    """
+    if any(not c.isprintable() for c in text.strip()):
+        raise InputError(f"{text!r} is not a code: no line breaks, tabs or control characters")
+    raw = " ".join(text.split())
     if not raw or len(raw) > 32 or LIST_SEPARATOR in raw:
         raise InputError(f"{text!r} is not a code: 1–32 characters, no ';'")
     return raw

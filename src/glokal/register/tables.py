@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TypeVar
@@ -39,21 +39,33 @@ class Table:
     source: str  # the file, for messages
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    # column → its header as the file writes it ("mål" for goals), so messages use its words
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def header_key(text: str) -> str:
+    """A header as it is matched: any case, spaces or hyphens for underscores ("Budget SEK",
+    "budget-sek" and "budget_sek" are one column)."""
+    return "_".join(text.strip().lower().replace("-", " ").split())
 
 
 class RowProblems:
     """Collects what is wrong with a table's rows, to report them all at once."""
 
-    def __init__(self, source: str, *, options: bool = False) -> None:
+    def __init__(
+        self, source: str, *, options: bool = False, headers: Mapping[str, str] | None = None
+    ) -> None:
         self.source = source
         self.options = options  # one "row" given as command-line options: name the option
+        self.headers = headers or {}  # a column as the file names it
         self.problems: list[str] = []
 
     def add(self, row: int, column: str | None, message: str) -> None:
         if self.options:
             where = f"--{(column or '').replace('_', '-')}"
         else:
-            where = f"row {row}" + (f", {column}" if column else "")
+            name = self.headers.get(column, column) if column else None
+            where = f"row {row}" + (f", {name}" if name else "")
         self.problems.append(f"{where}: {message}")
 
     def check(self, what: str = "rows") -> None:
@@ -119,7 +131,10 @@ def read_table(
     required: Sequence[str],
     optional: Sequence[str],
     file_format: str | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> Table:
+    """The rows of a table file. Headers are matched by ``header_key``; ``aliases`` maps other
+    names of a column (its Swedish header) to it."""
     source = str(path)
     kind = table_format(path, file_format)
     try:
@@ -137,7 +152,7 @@ def read_table(
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", where=source) from None
     header, body = _read_xlsx(data, source) if kind == "xlsx" else _read_csv(data, source)
-    columns = _check_columns(header, required, optional, source)
+    columns = _check_columns(header, required, optional, source, aliases or {})
     rows = []
     for number, cells in body:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
@@ -149,24 +164,38 @@ def read_table(
         }
         if any(values.values()):  # blank lines are not rows
             rows.append(Row(number, values))
-    return Table(source, columns, tuple(rows))
+    headers = {c: h.strip() for c, h in zip(columns, header, strict=False) if c}
+    return Table(source, columns, tuple(rows), headers)
 
 
 def _check_columns(
-    header: Sequence[str], required: Sequence[str], optional: Sequence[str], source: str
+    header: Sequence[str],
+    required: Sequence[str],
+    optional: Sequence[str],
+    source: str,
+    aliases: Mapping[str, str],
 ) -> tuple[str, ...]:
-    columns = tuple(h.strip().lower() for h in header)
+    keys = {header_key(name): column for name, column in aliases.items()}
+    written = [header_key(h) for h in header]
+    columns = tuple(keys.get(key, key) for key in written)
     known = set(required) | set(optional)
-    unknown = [c for c in columns if c and c not in known]
+    unknown = [h.strip() for h, c in zip(header, columns, strict=True) if c and c not in known]
     if unknown:
         raise InputError(
             f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-            f"the columns are: {', '.join([*required, *optional])}",
+            f"the columns are: {', '.join([*required, *optional])}"
+            + (" (or their Swedish names, as in the Swedish template)" if aliases else ""),
             where=source,
         )
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
-        raise InputError(f"column {', '.join(repeated)} appears twice", where=source)
+        names = [
+            " and ".join(
+                sorted({h.strip() for h, c in zip(header, columns, strict=True) if c == r})
+            )
+            for r in repeated
+        ]
+        raise InputError(f"column {', '.join(names)} appears twice", where=source)
     missing = [c for c in required if c not in columns]
     if missing:
         raise InputError(
@@ -239,14 +268,20 @@ def _read_xlsx(data: bytes, source: str) -> tuple[list[str], list[tuple[int, lis
 
 
 def write_table(
-    out: IO[bytes], columns: Sequence[str], rows: Iterable[dict[str, str]], file_format: str
+    out: IO[bytes],
+    columns: Sequence[str],
+    rows: Iterable[dict[str, str]],
+    file_format: str,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
-    """Write rows (column → text) as CSV (UTF-8, comma separated) or .xlsx to a binary stream."""
+    """Write rows (column → text) as CSV (UTF-8, comma separated) or .xlsx to a binary stream;
+    the header row names each column by ``headers`` (its Swedish name, say), else its id."""
+    names = [(headers or {}).get(c, c) for c in columns]
     if file_format == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-        writer = csv.DictWriter(text, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([row.get(c, "") for c in columns] for row in rows)
         text.flush()
         text.detach()
         return
@@ -263,7 +298,7 @@ def write_table(
         literal.data_type = "s"  # text, not a formula: "=" starts titles too
         return literal
 
-    sheet.append(list(columns))
+    sheet.append(names)
     for row in rows:
         sheet.append([cell(row.get(c, "")) for c in columns])
     book.save(out)

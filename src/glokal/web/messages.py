@@ -115,6 +115,10 @@ MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             _QUOTED + r" is not a code: 1–32 characters, no ';'",
             N_("{text} is not a code: 1–32 characters, no ';'"),
         ),
+        (
+            _QUOTED + r" is not a code: no line breaks, tabs or control characters",
+            N_("{text} is not a code: no line breaks, tabs or control characters"),
+        ),
         # What is not there (the error page).
         (r"there is no unit " + _QUOTED + r"(; .*)?", N_("there is no unit {text}")),
         (
