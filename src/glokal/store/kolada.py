@@ -123,34 +123,68 @@ def kpi_metadata_age(session: Session) -> datetime | None:
 
 def replace_groups(
     session: Session, kind: str, groups: Sequence[dict[str, Any]], now: datetime
-) -> None:
-    """Store groups with their members, replacing the members each group had before."""
+) -> int:
+    """Store groups with their members, replacing the members each group had before.
+
+    A group stored with the same title and members is left as it is (its ``fetched_at`` is
+    when that version was fetched): a sync fetches some 3,600 municipality groups with 27,000
+    members, nearly always unchanged, and rewriting them cost a third of a second of triggers
+    and inserts. Returns the number of groups written.
+    """
     if not groups:
-        return
-    ids = [g["id"] for g in groups]
+        return 0
+    incoming = {
+        g["id"]: (
+            g["title"],
+            {m["member_id"]: m.get("member_title") or "" for m in g.get("members") or []},
+        )
+        for g in groups
+    }
+    stored: dict[str, tuple[str, dict[str, str]]] = {}
+    ids = list(incoming)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for group_id, title in session.execute(
+            select(KoladaGroupRow.id, KoladaGroupRow.title).where(KoladaGroupRow.id.in_(chunk))
+        ):
+            stored[group_id] = (title, {})
+        for group_id, member, member_title in session.execute(
+            select(
+                KoladaGroupMemberRow.group_id, KoladaGroupMemberRow.member_id,
+                KoladaGroupMemberRow.member_title,
+            ).where(KoladaGroupMemberRow.group_id.in_(chunk))
+        ):  # fmt: skip
+            stored[group_id][1][member] = member_title
+    changed = [group_id for group_id, group in incoming.items() if stored.get(group_id) != group]
+    if not changed:
+        return 0
     _upsert(
         session,
         KoladaGroupRow.__table__,
-        [{"id": g["id"], "kind": kind, "title": g["title"], "fetched_at": now} for g in groups],
+        [{"id": i, "kind": kind, "title": incoming[i][0], "fetched_at": now} for i in changed],
         ["id"],
     )
-    for start in range(0, len(ids), 500):
+    replaced = [i for i in changed if i in stored]
+    for start in range(0, len(replaced), 500):
         session.execute(
             delete(KoladaGroupMemberRow).where(
-                KoladaGroupMemberRow.group_id.in_(ids[start : start + 500])
+                KoladaGroupMemberRow.group_id.in_(replaced[start : start + 500])
             )
         )
-    members = {
-        (g["id"], m["member_id"]): {
-            "group_id": g["id"],
-            "member_id": m["member_id"],
-            "member_title": m.get("member_title") or "",
-        }
-        for g in groups
-        for m in g.get("members") or []
-    }
+    members = [
+        (group_id, member, title)
+        for group_id in changed
+        for member, title in incoming[group_id][1].items()
+    ]
     if members:
-        session.connection().execute(insert(KoladaGroupMemberRow), list(members.values()))
+        connection = session.connection()
+        mark = _placeholder(connection.dialect)
+        connection.exec_driver_sql(
+            f"INSERT INTO {KoladaGroupMemberRow.__tablename__} "
+            f"(group_id, member_id, member_title) VALUES ({mark}, {mark}, {mark})",
+            members,
+        )
+    return len(changed)
 
 
 def group_members(session: Session, group_ids: Sequence[str]) -> dict[str, list[str]]:
