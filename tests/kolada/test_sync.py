@@ -199,3 +199,25 @@ def test_a_full_sync_of_later_years_keeps_the_earlier_ones(
     report = run_sync(initialised_store, replay.base_url, SyncOptions(years=later, full=True))
     assert report.mode == "full"
     assert stored_values(initialised_store) == dataset.live_values()
+
+
+def test_a_failed_metadata_write_stops_the_sync_before_any_value(
+    initialised_store: Store, replay: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The values are fetched while the metadata is written, but written only after it: if
+    the metadata's write fails, no value, run or checkpoint is written, and the next run is
+    a full one."""
+    import glokal.kolada.sync as sync_module
+
+    def fails(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the metadata's write failed")
+
+    monkeypatch.setattr(sync_module, "load_bundled_polarity", fails)
+    with pytest.raises(RuntimeError, match="metadata's write failed"):
+        run_sync(initialised_store, replay.base_url)
+    with initialised_store.session() as session:
+        assert session.scalars(select(KoladaSyncRunRow)).all() == []
+    assert stored_values(initialised_store) == set()
+    monkeypatch.undo()
+    report = run_sync(initialised_store, replay.base_url)
+    assert report.mode == "full" and report.values_written > 0

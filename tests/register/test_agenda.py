@@ -142,6 +142,6 @@ def test_the_swedish_local_goal_template_reads_and_is_written(tmp_path: Path) ->
     assert read_local_goals(written, load_places(), load_framework(), STORED) == [goal]
 
 
-def test_spaces_inside_a_code_count_once(tmp_path: Path) -> None:
-    [goal] = _read(tmp_path, "1781,Mål  3 ,Hälsa,")
-    assert goal.code == "Mål 3"
+def test_a_code_is_kept_as_written_spaces_and_all(tmp_path: Path) -> None:
+    [goal, pasted] = _read(tmp_path, "1781, Mål  3 ,Hälsa,", "1781,Mål\u00a04,Från Word,")
+    assert (goal.code, pasted.code) == ("Mål  3", "Mål\u00a04")

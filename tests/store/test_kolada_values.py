@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, text
@@ -223,3 +224,35 @@ def test_every_double_reads_back_exactly_through_the_view(
         replace_kpi_series(session, "N1", series.rows, FIRST)
     with store.session() as session:
         assert [v for *_key, v in iter_values(session)] == values
+
+
+def test_two_writers_of_one_series_lose_nothing(initialised_store: Store) -> None:
+    """PostgreSQL: a write of values waits for another's transaction instead of merging into
+    what it read before that one committed (SQLite refuses such a write outright)."""
+    import threading
+    import time
+
+    store = initialised_store
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer")
+    with store.session() as session, session.begin():
+        stamp = driver_timestamp(session.get_bind().dialect, FIRST)
+        replace_kpi_values(session, "N1", [("N1", "0180", 2020, "T", 1.0, 1, stamp)])
+    first_wrote = threading.Event()
+
+    def first() -> None:
+        with store.session() as session, session.begin():
+            upsert_values(session, [("N1", "0180", 2021, "T", 21.0, 1, stamp)])
+            first_wrote.set()
+            time.sleep(0.5)  # the other writer reads and waits meanwhile
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_wrote.wait(10)
+    with store.session() as session, session.begin():
+        upsert_values(session, [("N1", "0180", 2022, "T", 22.0, 1, stamp)])
+    thread.join(10)
+    with store.session() as session:
+        assert [v[2:] for v in iter_values(session)] == [
+            (2020, "T", 1.0), (2021, "T", 21.0), (2022, "T", 22.0),
+        ]  # fmt: skip

@@ -74,3 +74,40 @@ def test_one_transaction_of_many_rows_raises_it_once_or_more(initialised_store: 
     after = version(store)
     assert after != before
     assert after[0] > before[0]  # the counter comes first
+
+
+def test_values_are_counted_as_the_view_lists_them(initialised_store: Store) -> None:
+    """count_values counts the series' cells without the view where it can: the same count."""
+    from sqlalchemy import func, select
+
+    from glokal.store.kolada import driver_timestamp, upsert_values
+    from glokal.store.models import KoladaValueRow
+    from glokal.store.opendata import ValueFilter, count_values
+
+    with initialised_store.session() as session, session.begin():
+        stamp = driver_timestamp(session.get_bind().dialect, datetime(2026, 12, 1, tzinfo=UTC))
+        upsert_values(
+            session,
+            [(kpi, unit, year, gender, None if year == 2020 else 1.5, 1, stamp)
+             for kpi in ("N1", "N2") for unit in ("0180", "1280", "1781")
+             for year in range(2018, 2023) for gender in "TKM"
+             if not (kpi == "N2" and gender == "M")],
+        )  # fmt: skip
+    filters = [
+        ValueFilter(), ValueFilter(kpis=["N2"]), ValueFilter(units=["0180", "1781"]),
+        ValueFilter(gender="M"), ValueFilter(kpis=["N1"], units=["1280"], gender="T"),
+        ValueFilter(years=[2020, 2021]), ValueFilter(kpis=["N2"], years=[2018], gender="K"),
+        ValueFilter(kpis=["N9"]),
+    ]  # fmt: skip
+    with initialised_store.session() as session:
+        for wanted in filters:
+            query = select(func.count()).select_from(KoladaValueRow)
+            if wanted.kpis:
+                query = query.where(KoladaValueRow.kpi.in_(wanted.kpis))
+            if wanted.units:
+                query = query.where(KoladaValueRow.municipality.in_(wanted.units))
+            if wanted.years:
+                query = query.where(KoladaValueRow.period.in_(wanted.years))
+            if wanted.gender:
+                query = query.where(KoladaValueRow.gender == wanted.gender)
+            assert count_values(session, wanted) == session.scalar(query), wanted

@@ -153,7 +153,14 @@ def series_of(items: pl.DataFrame, kpi: str, known_units: Collection[str]) -> Kp
         .filter(known, pl.col("kpi") == kpi)
         .explode("values")  # an item without cells gives one row of nulls: an empty cell
         .unnest("values")
-        .with_columns(pl.col("gender").fill_null("T"), pl.col("count").fill_null(0))
+        .with_columns(
+            # A cell without a gender (or with an empty one) is the total, as in parse_data.
+            pl.when(pl.col("gender").is_null() | (pl.col("gender") == ""))
+            .then(pl.lit("T"))
+            .otherwise(pl.col("gender"))
+            .alias("gender"),
+            pl.col("count").fill_null(0),
+        )
         .filter(
             pl.col("gender").is_in(sorted(GENDERS)),
             ~pl.col("isdeleted").fill_null(False),

@@ -210,6 +210,11 @@ class KoladaSync:
 
     # -- metadata -------------------------------------------------------------------------
 
+    async def _metadata_done(self) -> None:
+        """Wait for the metadata's write; raises its error if it failed."""
+        if self._metadata_written is not None:
+            await asyncio.shield(self._metadata_written)
+
     async def _metadata(self, now: datetime, *, refresh_all: bool) -> list[str]:
         """Fetch what the selection needs; returns the selected KPI ids."""
         client = self.client
@@ -311,6 +316,9 @@ class KoladaSync:
                 return run.id
 
         async def begin_after_metadata() -> int:
+            # Nothing of the values is written unless the metadata was: its error is the
+            # sync's, raised here for every value write (they all wait for this).
+            await self._metadata_done()
             if resumable is not None:
                 return int(resumable.id)
             async with self._write_lock:  # a write: after the metadata's, before any value
@@ -403,7 +411,8 @@ class KoladaSync:
                 )  # fmt: skip
                 return run.id, changed, written, deleted
 
-        async with self._write_lock:  # after the metadata's write
+        await self._metadata_done()  # its error is the sync's: no values without it
+        async with self._write_lock:
             run_id, changed, written, deleted = await asyncio.to_thread(write)
         self.report.run_id = run_id
         self.report.changed_kpis = changed

@@ -109,12 +109,17 @@ _NO_CELLS = pl.lit([], dtype=pl.List(_CELL))
 def read_items(body: bytes) -> Page[pl.DataFrame]:
     """A data answer as a frame of its items (``ITEM_COLUMNS``), one row an item.
 
-    Polars reads the page when it is exactly of the shape Kolada sends. Anything else (a
-    count sent as "2", a deleted flag sent as 1, an item without its KPI, broken JSON) is
-    read by ``read_data`` instead, the lax decoder, which also says what is malformed: the
-    same answer either way. The cells stay nested: turning them into rows is left to
-    ``plan.series_of``, once per KPI rather than once per page (reading is the sync's
-    critical path: one reader thread, bench/README.md).
+    Polars reads the page when it is of the shape Kolada sends. What Polars refuses (a count
+    sent as "2", a deleted flag sent as 1, an item without its KPI, broken or truncated JSON)
+    is read by ``read_data`` instead, the lax decoder, which also says what is malformed; for
+    every page both read, the items are the same. Polars is laxer in a few shapes Kolada
+    does not send, which the lax decoder would call malformed and the client would fetch
+    again: a value of ``true`` reads as 1.0, a year or count of 2020.7 as 2020, a unit id
+    sent as a number as its digits, ``"values": null`` as no cells.
+
+    The cells stay nested: turning them into rows is left to ``plan.series_of``, once per KPI
+    rather than once per page (reading is the sync's critical path: one reader thread,
+    bench/README.md).
     """
     try:
         envelope = pl.read_json(io.BytesIO(body), schema=_PAGE)

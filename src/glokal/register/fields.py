@@ -6,6 +6,7 @@ would be right. The importers and the CLI options share them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -151,12 +152,14 @@ def parse_unit(text: str, places: Places) -> str:
 def parse_code(text: str) -> str:
     """A unit's own code for a local goal or indicator: "SE.17", "GM.3.11", "Mål 3".
 
-    Runs of spaces inside become one ("Mål  3" is "Mål 3": one goal, however it was typed);
-    line breaks, tabs and other control characters are refused, as no code holds them.
+    Kept as written (codes already stored match as they are), but line breaks, tabs and
+    other control characters are refused: no code holds them, and a code with one could not
+    be typed again to find its goal. Other spaces, such as a no-break space from Word, are
+    characters like any other.
     """
-    if any(not c.isprintable() for c in text.strip()):
+    raw = text.strip()
+    if any(unicodedata.category(c) == "Cc" for c in raw):
         raise InputError(f"{text!r} is not a code: no line breaks, tabs or control characters")
-    raw = " ".join(text.split())
     if not raw or len(raw) > 32 or LIST_SEPARATOR in raw:
         raise InputError(f"{text!r} is not a code: 1–32 characters, no ';'")
     return raw

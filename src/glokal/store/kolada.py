@@ -288,6 +288,22 @@ def _write_series(
     connection.exec_driver_sql(sql, rows if isinstance(rows, list) else list(rows))
 
 
+# PostgreSQL: the key of the transaction lock every write of values takes first ("glkl").
+_VALUES_LOCK = 0x676C6B6C
+
+
+def _lock_values(session: Session) -> None:
+    """Serialise writes of values across connections, for the rest of the transaction.
+
+    A write reads a series, merges the change in Python and writes the series back; under
+    PostgreSQL's READ COMMITTED another writer's commit in between would be lost (two syncs
+    at once, say). SQLite needs nothing: its one writer refuses a transaction whose reads
+    another writer has overtaken ("database is locked") rather than lose a change.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _VALUES_LOCK})
+
+
 def _stored_series(
     session: Session, keys: Sequence[tuple[str, str, str]]
 ) -> dict[tuple[str, str, str], list[Cell]]:
@@ -346,6 +362,7 @@ def _replace(
     rows: list[tuple[str, str, str, str, Any]],
     years: Sequence[int] | None,
 ) -> None:
+    _lock_values(session)
     stored = session.execute(
         select(KoladaSeriesRow.municipality, KoladaSeriesRow.gender, KoladaSeriesRow.cells,
                KoladaSeriesRow.fetched_at)
@@ -400,6 +417,7 @@ def upsert_values(session: Session, rows: Sequence[ValueRow]) -> int:
     becomes the newest row's)."""
     if not rows:
         return 0
+    _lock_values(session)
     new = _group(rows)
     stamps = {(k, u, g): stamp for k, u, _p, g, _v, _c, stamp in rows}
     stored = _stored_series(session, list(new))
@@ -414,6 +432,9 @@ def upsert_values(session: Session, rows: Sequence[ValueRow]) -> int:
 
 def delete_values(session: Session, keys: Sequence[tuple[str, str, int, str]]) -> int:
     """Remove values by (kpi, municipality, period, gender); returns how many were stored."""
+    if not keys:
+        return 0
+    _lock_values(session)
     periods: dict[tuple[str, str, str], set[int]] = {}
     for kpi, unit, period, gender in keys:
         periods.setdefault((kpi, unit, gender), set()).add(period)

@@ -42,6 +42,7 @@ SELECT s.kpi AS kpi, s.municipality AS municipality,
 FROM kolada_series AS s CROSS JOIN LATERAL json_array_elements(s.cells::json) AS c(cell)
 """
 BATCH = 2000
+STREAMED = {"stream_results": True, "yield_per": BATCH}  # this statement only
 
 
 def _batches(rows: Iterator[Any]) -> Iterator[list[Any]]:
@@ -69,9 +70,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("kpi", "municipality", "gender", name=op.f("pk_kolada_series")),
     )
     connection = op.get_bind()
+    # Streamed (a server-side cursor on PostgreSQL): a store of millions of values is moved
+    # without holding them all in memory.
     stored = connection.exec_driver_sql(
         "SELECT kpi, municipality, gender, period, value, count, fetched_at FROM kolada_value "
-        "ORDER BY kpi, municipality, gender, period"
+        "ORDER BY kpi, municipality, gender, period",
+        execution_options=STREAMED,
     )
 
     def series() -> Iterator[dict[str, Any]]:
@@ -116,7 +120,8 @@ def downgrade() -> None:
     )
     connection = op.get_bind()
     stored = connection.exec_driver_sql(
-        "SELECT kpi, municipality, gender, cells, fetched_at FROM kolada_series"
+        "SELECT kpi, municipality, gender, cells, fetched_at FROM kolada_series",
+        execution_options=STREAMED,
     )
     rows = (
         {"kpi": kpi, "municipality": unit, "period": period, "gender": gender,
