@@ -384,6 +384,27 @@ def test_a_membership_must_fit_the_programme_and_itself(
     assert run(capsys, *join, "--joined", "2010-03-01", "--left", "2012-06-30")[0] == 0
 
 
+def test_a_step_must_fall_between_joining_and_the_programmes_end(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Millenniekommun ran 2010-01-01 to 2012-12-31; Kristinehamn joins on 2010-09-01.
+    join = ["programmes", "join", "millenniekommun", "1781", "--joined", "2010-09-01"]
+    assert run(capsys, *join)[0] == 0
+    step = ["programmes", "step", "millenniekommun", "1781", "analys", "--taken"]
+    code, out, err = run(capsys, *step, "2009-01-01")
+    assert (code, out) == (2, "") and err == (
+        "glokal: error: --taken: step 'analys' of programme 'millenniekommun' cannot be taken "
+        "on 2009-01-01: 1781 joined it on 2010-09-01 and it started on 2010-01-01\n"
+    )
+    code, _, err = run(capsys, *step, "2010-08-31")
+    assert code == 2 and err.endswith("on 2010-08-31: 1781 joined it on 2010-09-01\n")
+    code, _, err = run(capsys, *step, "2013-01-01")
+    assert code == 2 and err.endswith("on 2013-01-01: it ended on 2012-12-31\n")
+    code, out, _ = run(capsys, "programmes", "show", "millenniekommun", "--format", "json")
+    assert code == 0 and json.loads(out)["members"][0]["steps_taken"] == []  # nothing written
+    assert run(capsys, *step, "2010-09-01")[0] == 0
+
+
 def test_what_is_done_is_said_in_swedish(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

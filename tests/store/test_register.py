@@ -244,3 +244,59 @@ def test_programme_progress_from_memberships_and_steps(register: Store) -> None:
         "initiativ": (1, ("1440",)),
     }
     assert record.events[0].units == ("1781",)
+
+
+def test_a_step_is_taken_while_the_unit_is_a_member_of_a_running_programme(
+    register: Store,
+) -> None:
+    # Millenniekommun ran 2010-01-01 to 2012-12-31; Kristinehamn joined on 2010-09-01.
+    with register.session() as session, session.begin():
+        save_membership(session, "millenniekommun", Membership("1781", date(2010, 9, 1)))
+    refused = {
+        date(2009, 1, 1): "cannot be taken on 2009-01-01: 1781 joined it on 2010-09-01 "
+        "and it started on 2010-01-01",
+        date(2010, 5, 1): "cannot be taken on 2010-05-01: 1781 joined it on 2010-09-01",
+        date(2013, 2, 1): "cannot be taken on 2013-02-01: it ended on 2012-12-31",
+    }
+    for taken, message in refused.items():
+        with (
+            register.session() as session,
+            session.begin(),
+            pytest.raises(InputError, match=message) as caught,
+        ):
+            save_membership(
+                session, "millenniekommun", Membership("1781", steps_taken=(("analys", taken),))
+            )
+        assert caught.value.where == "--taken"
+        assert "step 'analys' of programme 'millenniekommun'" in caught.value.message
+    # A member without a date of joining: the programme's own dates still hold.
+    with register.session() as session, session.begin():
+        save_membership(session, "millenniekommun", Membership("0180"))
+        with pytest.raises(InputError, match=r"on 2009-12-31: it started on 2010-01-01$"):
+            save_membership(
+                session, "millenniekommun",
+                Membership("0180", steps_taken=(("analys", date(2009, 12, 31)),)),
+            )  # fmt: skip
+    with register.session() as session:
+        record = programme_record(session, "millenniekommun")
+    assert [(m.unit, m.steps_taken) for m in record.members] == [("0180", ()), ("1781", ())]
+    with register.session() as session, session.begin():
+        for taken in (date(2010, 9, 1), date(2012, 12, 31), None):  # the bounds, and no date
+            save_membership(
+                session, "millenniekommun", Membership("1781", steps_taken=(("analys", taken),))
+            )
+        save_membership(
+            session, "millenniekommun",
+            Membership("1781", steps_taken=(("viljebeslut", date(2011, 6, 16)),)),
+        )  # fmt: skip
+    # Moving the date of joining past a step taken is refused as well.
+    with (
+        register.session() as session,
+        session.begin(),
+        pytest.raises(InputError, match=r"'viljebeslut' .* on 2011-06-16: 1781 joined it on"),
+    ):
+        save_membership(session, "millenniekommun", Membership("1781", date(2012, 1, 1)))
+    with register.session() as session:
+        (_, kristinehamn) = programme_record(session, "millenniekommun").members
+    assert kristinehamn.joined == date(2010, 9, 1)
+    assert kristinehamn.steps_taken == (("analys", None), ("viljebeslut", date(2011, 6, 16)))

@@ -203,6 +203,22 @@ def save_membership(session: Session, programme_id: str, member: Membership) -> 
         )
     if joined is not None and left is not None and left < joined:
         raise InputError(f"left on {left}, before joining on {joined}", where="--left")
+    for code, taken in member.steps_taken:
+        _check_step_date(programme, member.unit, joined, code, taken, where="--taken")
+    if member.joined is not None:  # a new date of joining must still come before every step
+        new_steps = {code for code, _ in member.steps_taken}
+        for stored in session.scalars(
+            select(ProgrammeStepTakenRow)
+            .where(
+                ProgrammeStepTakenRow.programme_id == programme_id,
+                ProgrammeStepTakenRow.unit == member.unit,
+                ProgrammeStepTakenRow.step.not_in(new_steps),
+            )
+            .order_by(ProgrammeStepTakenRow.step)
+        ):
+            _check_step_date(
+                programme, member.unit, joined, stored.step, stored.taken, where="--joined"
+            )
     if row is None:
         session.add(
             ProgrammeMemberRow(
@@ -226,6 +242,34 @@ def save_membership(session: Session, programme_id: str, member: Membership) -> 
         else:
             step.taken = taken
     session.flush()
+
+
+def _check_step_date(
+    programme: Programme,
+    unit: str,
+    joined: date | None,
+    code: str,
+    taken: date | None,
+    *,
+    where: str,
+) -> None:
+    """Refuse a step dated before the unit joined, before the programme started or after it
+    ended; a step without a date is not checked."""
+    if taken is None:
+        return
+    reasons = []
+    if joined is not None and taken < joined:
+        reasons.append(f"{unit} joined it on {joined}")
+    if programme.start is not None and taken < programme.start:
+        reasons.append(f"it started on {programme.start}")
+    if programme.end is not None and taken > programme.end:
+        reasons.append(f"it ended on {programme.end}")
+    if reasons:
+        raise InputError(
+            f"step {code!r} of programme {programme.id!r} cannot be taken on {taken}: "
+            + " and ".join(reasons),
+            where=where,
+        )
 
 
 def add_event(session: Session, programme_id: str, event: ProgrammeEvent) -> int:
