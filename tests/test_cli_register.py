@@ -111,9 +111,14 @@ def test_list_as_csv_is_the_template(data_dir: Path, capsys: pytest.CaptureFixtu
     code, out, _ = run(
         capsys, "activities", "list", "--unit", "1781", "--kind", "iop", "--format", "csv"
     )
-    rows = list(csv.DictReader(io.StringIO(out)))
-    assert code == 0 and [r["title"] for r in rows] == ["Värme och vila", "Brottsofferjouren"]
-    assert rows[0]["goals"] == "1;11" and rows[0]["budget_sek"] == "350000"
+    rows = list(csv.DictReader(io.StringIO(out)))  # the template in the interface language
+    assert code == 0 and [r["titel"] for r in rows] == ["Värme och vila", "Brottsofferjouren"]
+    assert rows[0]["mål"] == "1;11" and rows[0]["budget_kr"] == "350000"
+    code, out, _ = run(
+        capsys, "activities", "list", "--unit", "1781", "--kind", "iop", "--format", "csv",
+        "--lang", "en",
+    )  # fmt: skip
+    assert list(csv.DictReader(io.StringIO(out)))[0]["goals"] == "1;11"
 
 
 def test_add_checks_every_option_and_shows_what_was_stored(

@@ -78,3 +78,29 @@ def test_confirming_refuses_what_is_not_a_suggestion_or_named_twice(
     code, out, err = suggested("activities", "confirm", "1", *args)
     assert (code, out) == (2, "") and message in err and "Traceback" not in err
     assert _activity(suggested)["goals"] == before["goals"] == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("activities", "export"),
+        ("agenda", "export"),
+        ("export", "activities"),
+        ("export", "assessments"),
+    ],
+)
+def test_an_export_for_a_unit_not_stored_keeps_the_file(
+    run: Run, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    kept = tmp_path / "kept.csv"
+    kept.write_text("unit,kind,title\n1781,project,Behålls\n", encoding="utf-8")
+    code, _out, err = run(*command, str(kept), "--unit", "9999")
+    assert code != 0 and "9999" in err and "--unit" in err
+    assert kept.read_text(encoding="utf-8") == "unit,kind,title\n1781,project,Behålls\n"
+
+
+def test_a_list_for_a_unit_not_stored_is_refused(run: Run) -> None:
+    for command in (("activities", "list"), ("activities", "unevaluated"),
+                    ("activities", "reports")):  # fmt: skip
+        code, _out, err = run(*command, "--unit", "9999")
+        assert code != 0 and "9999" in err, command

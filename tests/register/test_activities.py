@@ -111,6 +111,8 @@ def test_all_problems_of_all_rows_are_reported_at_once(tmp_path: Path) -> None:
         ("unit,kind,title\n0780,project,Å\n".encode("latin-1"), "not UTF-8 text"),
         (b"\x00\x01\x02unit", "binary data"),
         (b'unit,kind,title\n0780,project,"never closed\n', "not valid CSV"),
+        (b'unit,kind,title\n0780,project,"a"b\n', "not valid CSV at line 2"),
+        (b"enhet;titel\n0780;T\n", "missing column kind (typ)"),
         (b"unit,kind,title\n0780,project,T,extra\n", "row 2 has more cells than the header"),
     ],
 )

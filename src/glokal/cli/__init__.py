@@ -7,6 +7,7 @@ of their own and register on the one Typer app of `glokal.cli.base`.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -63,11 +64,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except (typer.Abort, click.exceptions.Abort, KeyboardInterrupt):
         result = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader stopped reading (`glokal values | head`): what it wanted it has.
+        _quiet_stdout()
+        return 0
+    except SystemExit as exc:
+        if isinstance(exc.__context__, BrokenPipeError):  # Click's exit(1) on a closed pipe
+            _quiet_stdout()
+            return 0
+        raise
     if result == EXIT_INTERRUPTED:  # Ctrl-C: Typer turns it into exit code 130
         stderr.print("glokal: interrupted; run the command again to go on", markup=False)
     return result if isinstance(result, int) else 0
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush of it at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (open until the process ends)
+
+
 def run() -> None:
     """Console-script wrapper: exit with main()'s code."""
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()  # what is still buffered: the reader may have gone (`| head`)
+    except (BrokenPipeError, ValueError):  # ValueError: Click closed it on a broken pipe
+        _quiet_stdout()
+    sys.exit(code)

@@ -17,6 +17,7 @@ from glokal.cli.base import (
     LangOption,
     OutputFormat,
     app,
+    check_stored,
     current_settings,
     language_of,
     parse_date,
@@ -34,6 +35,7 @@ from glokal.cli.files import (
     checked,
     output_file,
     print_json,
+    stored_unit_ids,
     today_or,
     unit_ids,
     utc_now,
@@ -202,7 +204,7 @@ def activities_list(
     """List activities across all units: "who runs a partnership in Kenya on goal 5?"."""
     settings = current_settings()
     query = ActivityQuery(
-        unit=unit_ids(unit),
+        unit=unit_ids(unit),  # checked against the store below
         kind=[parse_kind(k) for k in split_list(kind)] if kind else [],
         goal=parse_goal_number(goal, where="--goal") if goal is not None else None,
         target=parse_target_id(target, where="--target") if target is not None else None,
@@ -214,11 +216,12 @@ def activities_list(
         text=text,
     )
     with reading(settings) as session:
+        check_stored(session, units=query.unit)
         found = find_activities(session, query)
     if output is ListFormat.json:
         print_json([activity_json(a) for a in found])
-    elif output is ListFormat.csv:
-        write_activities(sys.stdout.buffer, found, "csv")
+    elif output is ListFormat.csv:  # the import template, as `activities export` writes it
+        write_activities(sys.stdout.buffer, found, "csv", language_of(settings, lang))
     else:
         stdout.print(activities_table(found, language_of(settings, lang)))
 
@@ -278,7 +281,8 @@ def activities_suggest(
         if activity:
             ids = [_activity_id(a) for a in activity]
         else:
-            ids = [a.id or 0 for a in find_activities(session, ActivityQuery(unit=unit_ids(unit)))]
+            units = stored_unit_ids(session, unit)
+            ids = [a.id or 0 for a in find_activities(session, ActivityQuery(unit=units))]
         updated = _store_suggestions(session, ids)
     if output is OutputFormat.json:
         print_json([activity_json(a) for a in updated])
@@ -344,7 +348,7 @@ def activities_export(
     if kind == "xlsx" and (file is None or str(file) == "-") and sys.stdout.isatty():
         raise InputError("an .xlsx file is not for the terminal; give a FILE", where="FILE")
     with reading(current_settings()) as session:
-        found = find_activities(session, ActivityQuery(unit=unit_ids(unit)))
+        found = find_activities(session, ActivityQuery(unit=stored_unit_ids(session, unit)))
     with output_file(file) as out:
         write_activities(out, found, kind, language_of(current_settings(), lang))
     if file is not None and str(file) != "-":
@@ -390,7 +394,9 @@ def activities_unevaluated(
     """Activities that have ended and still lack an evaluation."""
     settings = current_settings()
     with reading(settings) as session:
-        found = activities_lacking_evaluation(session, today_or(today), unit_ids(unit))
+        found = activities_lacking_evaluation(
+            session, today_or(today), stored_unit_ids(session, unit)
+        )
     if output is ListFormat.json:
         print_json([activity_json(a) for a in found])
     elif output is ListFormat.csv:
@@ -442,7 +448,8 @@ def activities_reports(
     settings = current_settings()
     day = today_or(today)
     with reading(settings) as session:
-        due = reports_due(session, day, day + timedelta(days=within), unit_ids(unit))
+        units = stored_unit_ids(session, unit)
+        due = reports_due(session, day, day + timedelta(days=within), units)
     if output is OutputFormat.json:
         print_json(reports_due_json(due))
     else:

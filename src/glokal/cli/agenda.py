@@ -24,6 +24,7 @@ from glokal.cli.files import (
     checked,
     output_file,
     print_json,
+    stored_unit_ids,
     unit_ids,
     writing,
 )
@@ -241,7 +242,7 @@ def agenda_export(
         table_format(file) if file is not None and str(file) != "-" else "csv"
     )  # fmt: skip
     with reading(current_settings()) as session:
-        goals = local_goals_of(session, unit_ids(unit))
+        goals = local_goals_of(session, stored_unit_ids(session, unit))
     with output_file(file) as out:
         write_local_goals(out, goals, kind, language_of(current_settings(), lang))
 

@@ -24,7 +24,7 @@ from glokal.cli.base import (
     reading,
     stderr,
 )
-from glokal.cli.files import UnitsOption, output_file, unit_ids
+from glokal.cli.files import UnitsOption, output_file, stored_unit_ids, unit_ids
 from glokal.errors import InputError
 from glokal.i18n import N_, translator
 from glokal.publish.exports import (
@@ -157,6 +157,7 @@ def export_assessments(
     units = unit_ids(unit)
 
     def sections(session: Session) -> Sequence[Section]:
+        check_stored(session, units=units)
         return assessments_export(
             all_decisions(session, units),
             all_suggestions(session, units),
@@ -180,7 +181,7 @@ def export_activities(
     kind = _format_of(file, file_format)
     language = language_of(current_settings(), lang)
     with reading(current_settings()) as session:
-        found = find_activities(session, ActivityQuery(unit=unit_ids(unit)))
+        found = find_activities(session, ActivityQuery(unit=stored_unit_ids(session, unit)))
     out: IO[bytes]
     with output_file(file) as out:
         rows = write_activities_export(out, found, kind, language)

@@ -16,6 +16,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from glokal.cli.base import (
+    check_stored,
     current_settings,
     parse_date,
     ready_store,
@@ -51,6 +52,14 @@ TodayOption = Annotated[
 
 def unit_ids(text: str | None) -> list[str]:
     return [parse_place_id(u, where="--unit") for u in split_list(text)] if text else []
+
+
+def stored_unit_ids(session: Session, text: str | None) -> list[str]:
+    """The ids of ``--unit``, each one a unit of the store: a mistyped unit would otherwise
+    list or export nothing (and overwrite a file with an empty one) as if all were well."""
+    units = unit_ids(text)
+    check_stored(session, units=units)
+    return units
 
 
 def today_or(text: str | None) -> date:

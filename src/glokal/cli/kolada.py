@@ -74,6 +74,8 @@ from glokal.store.kolada import (
     set_polarity,
 )
 
+EARLIEST_YEAR = 1970  # --from-year: no Kolada series begins earlier
+
 sync_app = typer.Typer(help="Bring data from sources into the store.", no_args_is_help=True)
 app.add_typer(sync_app, name="sync")
 polarity_app = typer.Typer(help="KPI polarity: is a higher value better?", no_args_is_help=True)
@@ -151,12 +153,25 @@ def sync_kolada_command(
         raise InputError("give --kpi or --kpi-group, not both", where="--kpi")
     if since is not None and full:
         raise InputError("give --since or --full, not both", where="--since")
+    today = datetime.now(UTC).date()
+    if not EARLIEST_YEAR <= from_year <= today.year:
+        # Kolada's series begin in the 1970s at the earliest; a later year than this one
+        # would give an empty span, which the sync would read as "every year".
+        raise InputError(
+            f"{from_year} is not a year to fetch from: {EARLIEST_YEAR}–{today.year}",
+            where="--from-year",
+        )
+    since_date = parse_date(since, where="--since") if since is not None else None
+    if since_date is not None and since_date > today:
+        raise InputError(
+            f"{since_date} is after today: nothing can have changed since", where="--since"
+        )
     options = SyncOptions(
         kpis=parse_kpi_ids(kpi, where="--kpi") if kpi is not None else (),
         kpi_groups=parse_group_ids(kpi_group, where="--kpi-group") if kpi_group else (),
-        since=parse_date(since, where="--since") if since is not None else None,
+        since=since_date,
         full=full,
-        years=tuple(range(from_year, datetime.now(UTC).year + 1)),
+        years=tuple(range(from_year, today.year + 1)),
     )
     url = (base_url or settings.kolada_base_url).rstrip("/")
     parts = urlsplit(url)

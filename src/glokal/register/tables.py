@@ -196,7 +196,10 @@ def _check_columns(
             for r in repeated
         ]
         raise InputError(f"column {', '.join(names)} appears twice", where=source)
-    missing = [c for c in required if c not in columns]
+    other_names = {column: name for name, column in aliases.items() if name != column}
+    missing = [
+        f"{c} ({other_names[c]})" if c in other_names else c for c in required if c not in columns
+    ]
     if missing:
         raise InputError(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
@@ -217,10 +220,12 @@ def _read_csv(data: bytes, source: str) -> tuple[list[str], list[tuple[int, list
         raise InputError("this is not a CSV file (it contains binary data)", where=source)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        lines = list(reader)
     except csv.Error as exc:
-        raise InputError(f"not valid CSV: {exc}", where=source) from None
+        # line_num counts the lines read so far: the one where the record went wrong.
+        raise InputError(f"not valid CSV at line {reader.line_num}: {exc}", where=source) from None
     if not lines or not any(cell.strip() for cell in lines[0]):
         raise InputError("the file is empty: the first row must name the columns", where=source)
     # csv.reader counts records, not lines; a quoted cell may span lines, so number by record.

@@ -97,6 +97,8 @@ class Store:
             raise StoreError(
                 f"the database {self.display_url} refused: {_first_line(exc)}", where=self.setting
             ) from None
+        except BrokenPipeError:
+            raise  # the reader of our output went away (`| head`): not the database's doing
         except OSError as exc:
             raise StoreError(
                 f"cannot use the database {self.display_url}: {exc.strerror or exc}",
