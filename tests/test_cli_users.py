@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from glokal.cli import main
 from glokal.store import Store
 from glokal.store.models import ApiTokenRow, AuditRow, UserRow
 from glokal.store.users import digest
+from tests.conftest import clean_environ
 
 
 @pytest.fixture
@@ -46,15 +49,64 @@ def test_user_add_reads_the_password_from_stdin(
     assert "anna@kommun.se: editor (0180, 1781)" in capsys.readouterr().out
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 def test_user_add_prompts_twice_without_echo(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("sys.stdin", _Terminal())
     answers = iter(["ett långt lösenord", "ett annat lösenord"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert main(["user", "add", "a@b.se", "--role", "admin"]) == 2
     assert "the two passwords differ" in capsys.readouterr().err
     answers = iter(["ett långt lösenord"] * 2)
     assert main(["user", "add", "a@b.se", "--role", "admin"]) == 0
+
+
+def test_user_add_without_a_terminal_says_how_to_give_the_password(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal
+
+    def typed(prompt: str = "") -> str:
+        raise AssertionError("getpass was asked without a terminal")
+
+    monkeypatch.setattr("getpass.getpass", typed)
+    assert main(["user", "add", "granskare@example.se", "--role", "reviewer"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "glokal: error: a password is needed: type it in a terminal, or pass --password-stdin "
+        "and give it on standard input\n",
+    )
+    assert not (data_dir / "glokal.sqlite3").exists()  # no store made, so no user either
+    # At a terminal, Ctrl-D at the prompt names the password, not an option never given.
+    monkeypatch.setattr("sys.stdin", _Terminal())
+
+    def ended(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr("getpass.getpass", ended)
+    assert main(["user", "add", "granskare@example.se", "--role", "reviewer"]) == 2
+    assert capsys.readouterr().err == "glokal: error: password: no password given\n"
+
+
+def test_user_add_from_a_script_in_a_real_process(data_dir: Path) -> None:
+    # A new session has no controlling terminal, as under cron or CI; stdin is /dev/null.
+    result = subprocess.run(
+        [sys.executable, "-m", "glokal", "user", "add", "granskare@example.se",
+         "--role", "reviewer"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=clean_environ()
+        | {"GLOKAL_DATA_DIR": str(data_dir)}, start_new_session=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "glokal: error: a password is needed: type it in a terminal, or pass --password-stdin "
+        "and give it on standard input\n"
+    )
+    assert not (data_dir / "glokal.sqlite3").exists()  # no user, nor a store to hold one
 
 
 @pytest.mark.parametrize(

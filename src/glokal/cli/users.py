@@ -29,15 +29,24 @@ def _who() -> str:
 
 
 def _password(from_stdin: bool) -> str:
-    """The new password: the first line of standard input, or typed twice (never echoed)."""
+    """The new password: the first line of standard input, or typed twice (never echoed).
+
+    Typing needs a terminal; without one (a script, ``</dev/null``) getpass would warn that the
+    password may be echoed and then read nothing, so the user is told how to give it instead.
+    """
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():
+        raise InputError(
+            "a password is needed: type it in a terminal, or pass --password-stdin and give it "
+            "on standard input"
+        )
     else:
         try:
             password = getpass.getpass("Password: ")
             again = getpass.getpass("Repeat the password: ")
         except EOFError:
-            raise InputError("no password given", where="--password-stdin") from None
+            raise InputError("no password given", where="password") from None
         if password != again:
             raise InputError("the two passwords differ", where="password")
     check_password(password, where="password")
