@@ -48,6 +48,7 @@ from glokal.register import (
     write_local_goals,
 )
 from glokal.register.agenda import local_goal_from_options, local_goal_to_row
+from glokal.register.fields import parse_code
 from glokal.store.agenda import (
     LocalIndicator,
     local_agenda,
@@ -175,8 +176,9 @@ def agenda_indicator(
         raise InputError("a Kolada indicator takes its values from Kolada", where="--values")
     if (target_value is None) != (target_year is None):
         raise InputError("give the target value and its year together", where="--target-value")
+    code = checked(parse_code, code, "CODE")  # the same rules as a local goal's code
     indicator = LocalIndicator(
-        unit=unit_id, code=code.strip(), title=title, goal=goal, kpi=kpi_id, measure=measure,
+        unit=unit_id, code=code, title=title, goal=goal, kpi=kpi_id, measure=measure,
         baseline_value=baseline, baseline_year=baseline_year, target_value=target_value,
         target_year=target_year, values=_series(values),
     )  # fmt: skip
