@@ -87,7 +87,23 @@ def cell(value: Cell) -> str:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
+    return _inert(str(value))
+
+
+# What a spreadsheet takes for the start of a formula in a CSV cell (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A text that would open as a formula ("=HYPERLINK(…)" in a title anyone may have
+    written) gets a leading apostrophe, which a spreadsheet shows it without and reads as
+    text. Numbers ("-1.5") are left as they are. The .xlsx downloads write texts as text."""
+    if text.startswith(FORMULA_STARTS):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
 
 
 def numeric(value: float | int | None) -> float | int | None:
