@@ -395,3 +395,32 @@ def test_openapi_documents_every_read_endpoint(client: TestClient) -> None:
         assert operation["summary"] and operation["tags"] and operation["description"], path
         assert "404" in operation["responses"] and "400" in operation["responses"], path
     assert "ValuesPage" in spec["components"]["schemas"]
+
+
+def test_the_api_index_lists_every_path_and_the_openapi_document(client: TestClient) -> None:
+    index = get(client, "/api/v1")
+    assert get(client, "/api/v1/") == index
+    assert index["openapi"] == "/api/v1/openapi.json" and index["docs"] == "/api/docs"
+    assert get(client, index["openapi"])["info"]["title"] == "Glokal"
+    listed = {(r["path"], r["method"]) for r in index["resources"]}
+    for name in ("goals", "targets", "units", "kpis", "values", "assessments", "activities",
+                 "programmes"):  # fmt: skip
+        assert (f"/api/v1/{name}", "GET") in listed
+    assert ("/api/v1/goals/{number}", "GET") in listed
+    assert ("/api/v1/units/{unit}/activities", "POST") in listed  # the writes too
+    # Read off the app's own routes: exactly the documented operations, the index aside.
+    spec = client.get("/api/v1/openapi.json").json()
+    documented = {
+        (path, method.upper())
+        for path, item in spec["paths"].items()
+        for method in item
+        if path != "/api/v1"
+    }
+    assert listed == documented and len(index["resources"]) == len(documented)
+    first = index["resources"][0]
+    assert first == {"path": "/api/v1/goals", "method": "GET", "summary": "The 17 goals",
+                     "tags": ["reference"]}  # fmt: skip
+    # Documented like the other read endpoints.
+    operation = spec["paths"]["/api/v1"]["get"]
+    assert operation["summary"] == "What the API serves" and operation["tags"] == ["index"]
+    assert "ApiIndexOut" in spec["components"]["schemas"]

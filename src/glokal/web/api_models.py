@@ -293,3 +293,20 @@ class ActivitiesPage(Page[ActivityOut]):
 
 class ProgrammesPage(Page[ProgrammeOut]):
     pass
+
+
+class ResourceOut(Out):
+    path: str = Field(description='With its parameters in braces: "/api/v1/goals/{number}".')
+    method: str = Field(description='"GET" for reads; "PUT" or "POST" for writes.')
+    summary: str
+    tags: list[str]
+
+
+class ApiIndexOut(Out):
+    """What the API serves, read off its own OpenAPI document, and where that document is."""
+
+    name: str
+    version: str
+    openapi: str = Field(description="The OpenAPI document: each path's parameters and shapes.")
+    docs: str | None = Field(description="The same, browsable; null when not served.")
+    resources: list[ResourceOut]

@@ -140,7 +140,7 @@ def create_app(settings: Settings, store: Store | None = None) -> GlokalApp:
     """Build the app around one Store (created from ``settings`` unless given)."""
     from importlib.resources import files
 
-    from glokal.web import api, api_write, auth, comments, downloads, editor, public
+    from glokal.web import api, api_index, api_write, auth, comments, downloads, editor, public
 
     app = GlokalApp(
         title="Glokal", version=__version__, docs_url="/api/docs", redoc_url=None,
@@ -177,6 +177,7 @@ def create_app(settings: Settings, store: Store | None = None) -> GlokalApp:
 
     static = files("glokal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(api_index.router)
     app.include_router(api.router)
     app.include_router(downloads.router)  # before public's /{unit}: /aktiviteter.csv
     app.include_router(auth.router)
