@@ -118,7 +118,7 @@ def test_list_as_csv_is_the_template(data_dir: Path, capsys: pytest.CaptureFixtu
         capsys, "activities", "list", "--unit", "1781", "--kind", "iop", "--format", "csv",
         "--lang", "en",
     )  # fmt: skip
-    assert list(csv.DictReader(io.StringIO(out)))[0]["goals"] == "1;11"
+    assert next(iter(csv.DictReader(io.StringIO(out))))["goals"] == "1;11"
 
 
 def test_add_checks_every_option_and_shows_what_was_stored(
