@@ -228,7 +228,7 @@ def _not_a_database(tmp_path: Path) -> dict[str, str]:
         (lambda p: {"GLOKAL_LANGUAGE": "de"}, "GLOKAL_LANGUAGE"),
         (
             lambda p: {"GLOKAL_DATABASE_URL": f"sqlite:///{p / 'no' / 'such' / 'dir.db'}"},
-            "GLOKAL_DATABASE_URL: cannot use the database",
+            "does not exist yet; run `glokal init`",
         ),
     ],
 )
@@ -243,6 +243,15 @@ def test_bad_settings_are_one_line_and_exit_2(
     assert err.startswith("glokal: error: ") and expected in err, err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert not (tmp_path / "no").exists()  # a read creates no directories
+
+
+def test_a_read_of_a_database_not_yet_made_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GLOKAL_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    code, _, err = run(capsys, "goals")
+    assert code == 2 and "does not exist yet; run `glokal init`" in err
+    assert not (tmp_path / "fresh.sqlite3").exists()
 
 
 def test_a_configured_empty_database_is_not_written_by_a_read(

@@ -208,7 +208,23 @@ class Store:
         return before, after
 
     def check_ready(self) -> None:
-        """Raise SchemaNotReady unless the schema is at head and the reference data loaded."""
+        """Raise SchemaNotReady unless the schema is at head and the reference data loaded.
+
+        An SQLite file that does not exist is not created by asking (a read command, `glokal
+        serve`): connecting would leave an empty file behind.
+        """
+        database = self.url.database
+        if (
+            self.is_sqlite
+            and database
+            and database != ":memory:"
+            and not database.startswith("file:")
+            and not Path(database).exists()
+        ):
+            raise SchemaNotReady(
+                f"the database {self.display_url} does not exist yet; run `glokal init`",
+                where=self.setting,
+            )
         current, head = self.current_revision(), self.head_revision()
         if current is None:
             raise SchemaNotReady(
