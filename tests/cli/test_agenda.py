@@ -118,3 +118,21 @@ def test_an_indicator_code_is_checked_like_a_goal_code(two_goals: Run) -> None:
         assert code != 0 and "CODE" in err and "is not a code" in err, bad
     code, out, err = two_goals("agenda", "indicator", "0680", " GM.3.11 ", "--title", "T")
     assert code == 0 and "GM.3.11" in out, err
+
+
+def test_an_import_of_what_is_stored_changes_nothing(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "mal.csv"
+    path.write_text(
+        "unit,code,title,parent,targets\n1781,SE.1,A,,5.5\n1781,SE.1.8,B,SE.1,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("agenda", "import", str(path))
+    assert code == 0 and "2 nya, 0 ändrade" in out + err, out + err
+    code, out, err = run("agenda", "import", str(path))
+    assert code == 0 and "0 nya, 0 ändrade" in out + err, out + err
+    path.write_text(
+        "unit,code,title,parent,targets\n1781,SE.1,A,,5.5;5.1\n1781,SE.1.8,B,SE.1,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("agenda", "import", str(path))
+    assert code == 0 and "0 nya, 1 ändrade" in out + err, out + err

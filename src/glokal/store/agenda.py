@@ -131,10 +131,19 @@ def parent_problems(session: Session, goals: Sequence[LocalGoal]) -> list[tuple[
     return problems
 
 
+def _target_ids(session: Session, goal_id: int) -> set[str]:
+    return set(
+        session.scalars(
+            select(LocalGoalTargetRow.target).where(LocalGoalTargetRow.local_goal_id == goal_id)
+        )
+    )
+
+
 def save_local_goals(session: Session, goals: Sequence[LocalGoal]) -> tuple[int, int]:
     """Insert or update local goals by (unit, code), parents before children; returns
-    (inserted, updated). A parent must be among ``goals`` or already stored, and no goal may
-    end up under itself; if one would, nothing is written."""
+    (inserted, updated): a goal stored just as given is neither. A parent must be among
+    ``goals`` or already stored, and no goal may end up under itself; if one would, nothing
+    is written."""
     if problems := parent_problems(session, goals):
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise InputError(problems[0][1] + more, where="parent")
@@ -155,6 +164,14 @@ def save_local_goals(session: Session, goals: Sequence[LocalGoal]) -> tuple[int,
             if goal.code in known:
                 row = session.get(LocalGoalRow, known[goal.code])
                 assert row is not None
+                before = (row.title, row.description, row.parent_id, row.published,
+                          _target_ids(session, row.id))  # fmt: skip
+                after = (goal.title, goal.description, parent_id, goal.published,
+                         set(goal.targets))  # fmt: skip
+                if before == after:  # a row like what is stored: nothing to write
+                    pending.remove(goal)
+                    progress = True
+                    continue
                 row.title, row.description, row.parent_id = goal.title, goal.description, parent_id
                 row.published = goal.published
                 session.execute(
