@@ -4,6 +4,7 @@ store with synced Kolada values, the analysis, activities, decisions and a progr
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
 from collections.abc import Iterator
@@ -282,6 +283,20 @@ def test_goal_across_download_beside_the_page(client: TestClient) -> None:
     english = rows_of_csv(client.get("/en/mal/13.csv", params={"county": "17"}).content)
     assert {r["source"] for r in english if r["unit"] != "1781"} == {"Glokal's analysis"}
     assert client.get("/mal/18.csv").status_code == 404
+
+
+def test_a_filter_value_no_unit_has_is_refused_in_the_pages_language(client: TestClient) -> None:
+    page = client.get("/mal/13", params={"status": "bogus"})
+    assert page.status_code == 400
+    text = html.unescape(page.text)
+    assert "'bogus' är inte en status; välj en av:" in text and "utmaning" in text
+    assert client.get("/mal/13", params={"county": "99"}).status_code == 400
+    english = client.get("/en/mal/13", params={"type": "X"})
+    assert english.status_code == 400
+    assert "'X' is not a unit type; use one of: K, L" in html.unescape(english.text)
+    assert client.get("/mal/13.csv", params={"kommungrupp": "Z9"}).status_code == 400
+    assert get(client, "/api/v1/goals/13/units", 400, county="99")["where"] == "county"
+    assert client.get("/mal/13", params={"county": "17", "status": "utmaning"}).status_code == 200
 
 
 def test_unit_goal_figures_download(client: TestClient) -> None:

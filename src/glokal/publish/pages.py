@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from glokal.errors import NotFound
+from glokal.errors import InputError, NotFound
 from glokal.framework import STATUS_STYLES, Goal, GoalStatus, Target
 from glokal.i18n import N_, translator
 from glokal.places import RIKET_ID, Kommungrupp, Place
@@ -352,6 +352,21 @@ def goal_across_page(
     chosen = {k: v for k, v in (filters or {}).items() if v}
     catalogue = Catalogue.read(session)
     goal = catalogue.goal(number)
+    counties = sorted({p.county for p in catalogue.places.values() if p.county})
+    # A filter value no unit has would give an empty table as if none matched: refuse it.
+    known: dict[str, tuple[str, list[str]]] = {
+        "type": ("unit type", sorted({p.type for p in catalogue.places.values()})),
+        "kommungrupp": ("municipality group", sorted(catalogue.kommungrupper)),
+        "county": ("county", counties),
+        "status": ("status", [s.value for s in GoalStatus]),
+        "sort": ("sort order", ["name", "status", "activities"]),
+    }
+    for name, (what, allowed) in known.items():
+        if name in chosen and chosen[name] not in allowed:
+            raise InputError(
+                f"{chosen[name]!r} is not a {what}; use one of: {', '.join(allowed)}",
+                where=name,
+            )
     states = {s.unit: s for s in goal_states(session, goal=number)}
     counts = activity_counts(session)
     rows = []
@@ -380,7 +395,6 @@ def goal_across_page(
     tally: dict[str, int] = {}
     for row in rows:
         tally[row.status.status] = tally.get(row.status.status, 0) + 1
-    counties = sorted({p.county for p in catalogue.places.values() if p.county})
     return GoalAcrossPage(
         lang=lang, goal=goal, rows=rows, counts={s: tally[s] for s in order if s in tally},
         filters=chosen, kommungrupper=list(catalogue.kommungrupper.values()), counties=counties,

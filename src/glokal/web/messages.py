@@ -25,6 +25,12 @@ CHOICES = {
     "ICLD phase": N_("ICLD phase"),
     "ICLD variant": N_("ICLD variant"),
     "report kind": N_("report kind"),
+    # The filters of /mal/{n} (publish/pages.py).
+    "unit type": N_("unit type"),
+    "municipality group": N_("municipality group"),
+    "county": N_("county"),
+    "status": N_("status"),
+    "sort order": N_("sort order"),
 }
 _QUOTED = r"(?P<text>'.*'|\".*\")"
 
