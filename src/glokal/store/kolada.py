@@ -12,7 +12,19 @@ from datetime import date, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Dialect, Select, and_, delete, func, insert, select, text, tuple_, update
+from sqlalchemy import (
+    Dialect,
+    Select,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -463,15 +475,25 @@ def delete_values(session: Session, keys: Sequence[tuple[str, str, int, str]]) -
     return deleted
 
 
-def count_values(session: Session) -> int:
-    """How many values are stored (the series' cells, counted without expanding them)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    cells = "cells::json" if postgres else "cells"
-    return int(
-        session.execute(
-            text(f"SELECT coalesce(sum(json_array_length({cells})), 0) FROM {_SERIES}")
-        ).scalar_one()
-    )
+def count_values(
+    session: Session,
+    kpis: Sequence[str] = (),
+    units: Sequence[str] = (),
+    gender: str | None = None,
+) -> int:
+    """How many values are stored, of these KPIs, units and gender if given: the series'
+    cells, counted without expanding them into the kolada_value view's rows."""
+    cells: Any = KoladaSeriesRow.cells
+    if session.get_bind().dialect.name == "postgresql":
+        cells = cast(cells, postgresql.JSON)
+    query = select(func.coalesce(func.sum(func.json_array_length(cells)), 0))
+    if kpis:
+        query = query.where(KoladaSeriesRow.kpi.in_(kpis))
+    if units:
+        query = query.where(KoladaSeriesRow.municipality.in_(units))
+    if gender:
+        query = query.where(KoladaSeriesRow.gender == gender)
+    return int(session.scalar(query) or 0)
 
 
 def _values_query(

@@ -14,17 +14,16 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, cast, func, literal_column, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import ColumnElement, Integer, Select, and_, func, literal_column, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from glokal.framework import GoalStatus
+from glokal.store import kolada
 from glokal.store.models import (
     DataChangeRow,
     GoalAssessmentRow,
     GoalSuggestionRow,
-    KoladaSeriesRow,
     KoladaSyncRunRow,
     KoladaValueRow,
 )
@@ -106,19 +105,7 @@ def count_values(session: Session, wanted: ValueFilter) -> int:
     if not wanted.years:
         # Counted from the series' lengths, without expanding them into the view's rows: the
         # count every page of /api/v1/values asks (0.9 s through the view for a million).
-        cells = KoladaSeriesRow.cells
-        if session.get_bind().dialect.name == "postgresql":
-            length = func.json_array_length(cast(cells, postgresql.JSON))
-        else:
-            length = func.json_array_length(cells)
-        series = select(func.coalesce(func.sum(length), 0))
-        if wanted.kpis:
-            series = series.where(KoladaSeriesRow.kpi.in_(wanted.kpis))
-        if wanted.units:
-            series = series.where(KoladaSeriesRow.municipality.in_(wanted.units))
-        if wanted.gender:
-            series = series.where(KoladaSeriesRow.gender == wanted.gender)
-        return int(session.scalar(series) or 0)
+        return kolada.count_values(session, wanted.kpis, wanted.units, wanted.gender)
     query = select(func.count()).select_from(KoladaValueRow)
     conditions = _value_conditions(wanted)
     if conditions:
