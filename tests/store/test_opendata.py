@@ -111,3 +111,26 @@ def test_values_are_counted_as_the_view_lists_them(initialised_store: Store) -> 
             if wanted.gender:
                 query = query.where(KoladaValueRow.gender == wanted.gender)
             assert count_values(session, wanted) == session.scalar(query), wanted
+
+
+def test_stored_ids_say_which_of_the_ids_asked_about_are_stored(initialised_store: Store) -> None:
+    from glokal.register import install_builtin_programmes
+    from glokal.store.kolada import upsert_kpis
+    from glokal.store.opendata import StoredIds, stored_ids
+    from tests.store.test_analysis_store import kpi
+
+    with initialised_store.session() as session, session.begin():
+        install_builtin_programmes(session)
+        upsert_kpis(session, [kpi("N00401")])
+    with initialised_store.session() as session:
+        assert stored_ids(session) == StoredIds()
+        found = stored_ids(
+            session, kpis=["N00401", "N99999"], units=["1781", "0000", "9999", "1781"],
+            targets=["5.c", "5.z"], programmes=["glokala-sverige", "nope"],
+        )  # fmt: skip
+        assert found == StoredIds(
+            kpis=frozenset({"N00401"}), units=frozenset({"1781", "0000"}),
+            targets=frozenset({"5.c"}), programmes=frozenset({"glokala-sverige"}),
+        )  # fmt: skip
+        # A kind not asked about is empty, whatever is stored of it.
+        assert stored_ids(session, units=["9999"]) == StoredIds()

@@ -1,6 +1,7 @@
-"""A real SQLite store with data for the API tests: reference data, a small Kolada replay
-dataset synced through the real sync and assessed, the register's example activities (one of
-them a draft), published and draft decisions, and a programme with members."""
+"""A real store (an SQLite file unless given a URL) with data for the API tests: reference
+data, a small Kolada replay dataset synced through the real sync and assessed, the register's
+example activities (one of them a draft), published and draft decisions, and a programme with
+members."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import update
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from glokal.analysis import AnalysisData, suggest
 from glokal.framework import GoalStatus
@@ -54,8 +55,8 @@ def decide(store: Store, unit: str, goal: int, status: GoalStatus, *, published:
         )  # fmt: skip
 
 
-def build_store(directory: Path, kpi_count: int = 8) -> Store:
-    store = Store(make_url(f"sqlite:///{directory / 'glokal.sqlite3'}"))
+def build_store(directory: Path, kpi_count: int = 8, url: URL | None = None) -> Store:
+    store = Store(url or make_url(f"sqlite:///{directory / 'glokal.sqlite3'}"))
     store.init()
     server = ReplayServer(ReplayDataset(KOLADA_DATA, kpi_count=kpi_count))
     url = server.start()

@@ -1,6 +1,6 @@
 """SQL for the open data of the JSON API and the downloads: Kolada values by page, published
-decisions and stored suggestions across units, and a cheap version of everything the public
-pages show (for caching rendered pages).
+decisions and stored suggestions across units, which of the ids a filter names are stored, and
+a cheap version of everything the public pages show (for caching rendered pages).
 
 Only published data leaves through here. Every function takes a Session; the caller owns the
 transaction.
@@ -14,7 +14,17 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -24,8 +34,12 @@ from glokal.store.models import (
     DataChangeRow,
     GoalAssessmentRow,
     GoalSuggestionRow,
+    KoladaKpiRow,
     KoladaSyncRunRow,
     KoladaValueRow,
+    PlaceRow,
+    ProgrammeRow,
+    TargetRow,
 )
 
 DEFAULT_METHOD = "default"
@@ -72,6 +86,39 @@ class Suggestion:
     kpis_total: int
     reference_year: int
     computed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIds:
+    """Which of the ids asked about the store holds, by kind."""
+
+    kpis: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
+    targets: frozenset[str] = frozenset()
+    programmes: frozenset[str] = frozenset()
+
+
+def stored_ids(
+    session: Session, *, kpis: Sequence[str] = (), units: Sequence[str] = (),
+    targets: Sequence[str] = (), programmes: Sequence[str] = (),
+) -> StoredIds:  # fmt: skip
+    """Which of these KPI, unit, target and programme ids are stored (the rest name nothing):
+    one round trip of primary-key lookups for all of them, none when none is asked about."""
+    kinds = (
+        ("kpis", KoladaKpiRow.id, kpis), ("units", PlaceRow.id, units),
+        ("targets", TargetRow.id, targets), ("programmes", ProgrammeRow.id, programmes),
+    )  # fmt: skip
+    lookups = [
+        select(literal(kind).label("kind"), column.label("id")).where(column.in_(set(ids)))
+        for kind, column, ids in kinds
+        if ids
+    ]
+    if not lookups:
+        return StoredIds()
+    found: dict[str, set[str]] = {}
+    for kind, stored in session.execute(union_all(*lookups) if len(lookups) > 1 else lookups[0]):
+        found.setdefault(kind, set()).add(stored)
+    return StoredIds(**{kind: frozenset(ids) for kind, ids in found.items()})
 
 
 def _utc(moment: datetime) -> datetime:

@@ -4,7 +4,8 @@ an Accept header of text/csv or the .xlsx type).
 
 Only published data: published decisions and activities; suggestions are marked as Glokal's
 analysis; raw values carry "Källa: Kolada". Errors are JSON ``{"error", "where"}`` from the
-app's one handler: 400 for a filter that does not parse, 404 for an id that names nothing.
+app's one handler: 400 for a filter that does not parse or names nothing stored (``where`` the
+parameter, ``error`` its value; glokal.web.api_paging), 404 for a path id that names nothing.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ from glokal.web.api_paging import (
     goal_param,
     kpi_id,
     links,
+    one_of,
     page_of,
+    refuse_unstored,
     unit_id,
     unit_param,
     year_param,
@@ -58,6 +61,8 @@ from glokal.web.downloads import (
 from glokal.web.public import SessionDep
 
 router = APIRouter(prefix="/api/v1")
+
+KPI_TYPES = ("K", "L", "A")  # Kolada's municipality_type of a KPI: kommun, region, both
 
 
 # -- reference: goals, targets, units, KPIs ---------------------------------------------------
@@ -192,9 +197,17 @@ def units(
     """Every unit, with its county and SKR kommungrupp; filter by type (K, L), kommungrupp,
     county, or words of the name (``q``)."""
     catalogue = Catalogue.read(session)
+    places = catalogue.places.values()
+    # Checked against the catalogue the listing reads anyway: no query of their own.
+    if type:
+        one_of(type, sorted({p.type for p in places}), "unit type", "type")
+    if kommungrupp:
+        one_of(kommungrupp, sorted(catalogue.kommungrupper), "municipality group", "kommungrupp")
+    if county:
+        one_of(county, sorted({p.county for p in places if p.county}), "county", "county")
     wanted = q.strip().casefold()
     items = [
-        p for p in catalogue.places.values()
+        p for p in places
         if (not type or p.type == type) and (not kommungrupp or p.kommungrupp == kommungrupp)
         and (not county or p.county == county) and (not wanted or wanted in p.name.casefold())
     ]  # fmt: skip
@@ -250,10 +263,13 @@ def unit_goal_figures(
 )
 def kpis(
     request: Request, session: SessionDep, paging: PagingDep, goal: Filter = "",
-    type: Filter = "",
+    type: Annotated[str, Query(max_length=200, description="K (kommun), L (region) or A "
+                               "(both), as Kolada types a KPI.")] = "",
 ) -> Any:  # fmt: skip
     """The stored KPIs with the goals they serve and their polarity (higher or lower better);
-    filter by goal and municipality type (K, L)."""
+    filter by goal and municipality type (K, L, A)."""
+    if type:
+        one_of(type, KPI_TYPES, "municipality type", "type")
     items = [k for k in list_kpis(session, goal_param(goal))
              if not type or type in k.municipality_type]  # fmt: skip
     return page_of(request, paging, m.KpisPage, items, _kpi_out)
@@ -296,12 +312,14 @@ def values(
     year: Annotated[str, Query(max_length=400, description="Years, comma separated.")] = "",
     gender: Annotated[Literal["", "T", "K", "M"], Query(description="T, K or M.")] = "",
 ) -> Any:  # fmt: skip
-    """The raw values as Kolada publishes them, by KPI, unit, year and gender."""
+    """The raw values as Kolada publishes them, by KPI, unit, year and gender. A KPI or unit
+    that is not stored is a 400; a year without values gives an empty list."""
     wanted = ValueFilter(
-        kpis=csv_list(kpi, kpi_id), units=unit_param(unit), years=csv_list(year, year_param),
-        gender=gender or None,
+        kpis=csv_list(kpi, kpi_id, where="kpi"), units=unit_param(unit),
+        years=csv_list(year, year_param, where="year"), gender=gender or None,
     )  # fmt: skip
     total = count_values(session, wanted)
+    refuse_unstored(session, found=total > 0, kpi=wanted.kpis, unit=wanted.units)
     if paging.download:
         shown = max(0, total - paging.offset)
         shown = min(shown, paging.limit) if paging.limit else shown
@@ -375,6 +393,7 @@ def assessments(
             for s in suggestions(session, chosen, number)
         ]  # fmt: skip
     items = [a for a in items if not status or a.status == status]
+    refuse_unstored(session, found=bool(items), unit=units)
     items.sort(key=lambda a: (a.unit, a.goal, a.basis))
     return page_of(request, paging, m.AssessmentsPage, items, lambda a: a, "glokal-assessments")
 

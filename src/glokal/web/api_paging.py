@@ -1,5 +1,11 @@
 """The JSON API's common parts: paging (limit and offset, with total and next links), the
-choice of JSON, CSV or Excel, and the parsing of filters into clear 400 errors."""
+choice of JSON, CSV or Excel, and the parsing of filters into clear 400 errors.
+
+A filter value that parses but names nothing stored (a KPI, unit, target, programme,
+kommungrupp, county, …) is a 400 too, as on the public pages (/mal/{n}, /aktiviteter): an
+empty list would read as "nothing matched". A filter of something that exists which matches
+nothing (a stored KPI, a year without values) is an empty list.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Query, Request
+from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotFound
 from glokal.framework import parse_goal_number
 from glokal.places import parse_place_id
+from glokal.store.opendata import stored_ids
+from glokal.store.programmes import programme_ids
 from glokal.web import api_models as m
 from glokal.web.downloads import (
     Cell,
@@ -24,7 +33,13 @@ from glokal.web.downloads import (
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": m.ErrorOut, "description": "A parameter does not parse."},
+    400: {
+        "model": m.ErrorOut,
+        "description": "A parameter does not parse, or a filter names nothing that is stored "
+        "(a KPI, unit, goal, target, programme, kommungrupp, county, …): `where` names the "
+        "parameter and `error` its value. A filter of something stored that matches nothing "
+        "is an empty list, not an error.",
+    },
     404: {"model": m.ErrorOut, "description": "The id names nothing that is published."},
     422: {"model": m.ErrorOut, "description": "A parameter has the wrong type or range."},
 }
@@ -133,10 +148,12 @@ def download_rows(paging: Paging, rows: Sequence[T]) -> Sequence[T]:
     return rows[paging.offset : paging.offset + paging.limit]
 
 
-def csv_list(text: str, parse: Callable[[str], T], most: int = 50) -> list[T]:
+def csv_list(
+    text: str, parse: Callable[[str], T], most: int = 50, where: str | None = None
+) -> list[T]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) > most:
-        raise InputError(f"at most {most} values, separated by commas")
+        raise InputError(f"at most {most} values, separated by commas", where=where)
     return [parse(p) for p in parts]
 
 
@@ -145,7 +162,7 @@ def goal_param(text: str) -> int | None:
 
 
 def unit_param(text: str) -> list[str]:
-    return csv_list(text, lambda t: parse_place_id(t, where="unit"))
+    return csv_list(text, lambda t: parse_place_id(t, where="unit"), where="unit")
 
 
 def kpi_id(text: str) -> str:
@@ -158,6 +175,45 @@ def year_param(text: str) -> int:
     if not (text.isascii() and text.isdigit() and 1900 <= int(text) <= 2100):
         raise InputError(f"{text!r} is not a year (1900–2100)", where="year")
     return int(text)
+
+
+def one_of(text: str, allowed: Sequence[str], what: str, where: str) -> str:
+    """``text`` if it is one of ``allowed``; else the 400 /mal/{n}'s filters give."""
+    if text not in allowed:
+        raise InputError(f"{text!r} is not a {what}; use one of: {', '.join(allowed)}", where=where)
+    return text
+
+
+def refuse_unstored(
+    session: Session, *, found: bool, kpi: Sequence[str] = (), unit: Sequence[str] = (),
+    target: Sequence[str] = (), programme: Sequence[str] = (),
+) -> None:  # fmt: skip
+    """A 400 naming the first filter value (parameter ``kpi``, ``unit``, ``target`` or
+    ``programme``) that no stored KPI, unit, target or programme has.
+
+    ``found`` says the answer has rows: then a filter of one value names something stored
+    (the rows matched it), and only filters of several values are looked up. The lookup is one
+    round trip of primary-key lookups, and none at all in the common case of rows found for
+    single values.
+    """
+
+    def asked(values: Sequence[str]) -> Sequence[str]:
+        return values if len(values) > 1 or not found else ()
+
+    kpi, unit, target, programme = asked(kpi), asked(unit), asked(target), asked(programme)
+    stored = stored_ids(session, kpis=kpi, units=unit, targets=target, programmes=programme)
+    checks = (("kpi", "KPI", kpi, stored.kpis), ("unit", "unit", unit, stored.units),
+              ("target", "target", target, stored.targets))  # fmt: skip
+    for where, what, values, held in checks:
+        for value in values:
+            if value not in held:
+                raise InputError(f"there is no {what} {value!r}", where=where)
+    for value in programme:
+        if value not in stored.programmes:
+            known = ", ".join(programme_ids(session)) or "none yet"
+            raise InputError(
+                f"there is no programme {value!r} (stored: {known})", where="programme"
+            )
 
 
 def goal_number(text: str) -> int:

@@ -30,6 +30,7 @@ from glokal.web.api_paging import (
     download_rows,
     goal_param,
     page_of,
+    refuse_unstored,
     unit_param,
     year_param,
 )
@@ -79,10 +80,17 @@ def activity_query(
         target=parse_target_id(target, where="target") if target.strip() else None,
         country=parse_country(country, where="country") if country.strip() else None,
         funding_source=_field(parse_funding_source, funding, "funding"),
-        kind=csv_list(kind, parse_kind, 10), unit=unit_param(unit),
+        kind=csv_list(kind, _kind, 10, where="kind"), unit=unit_param(unit),
         programme=programme.strip() or None, active_from=active_from, active_to=active_to,
         text=text.strip() or None, published_only=True,
     )  # fmt: skip
+
+
+def _kind(text: str) -> str:
+    try:
+        return parse_kind(text)
+    except InputError as exc:
+        raise InputError(exc.message, where="kind") from None
 
 
 def _field(parse: Callable[[str], str], text: str, where: str) -> str | None:
@@ -126,8 +134,14 @@ def activities(
 ) -> Any:  # fmt: skip
     """Every unit's published activities; filter by goal, target, partner country, funding,
     kind, unit, period (overlapping), programme and words. Downloads use the register's
-    template, so they import again."""
+    template, so they import again. A unit, target or programme that is not stored is a 400;
+    one that matches nothing gives an empty list."""
     found = find_activities(session, query)
+    refuse_unstored(
+        session, found=bool(found), unit=query.unit,
+        target=[query.target] if query.target else [],
+        programme=[query.programme] if query.programme else [],
+    )  # fmt: skip
     if paging.download:
         return download(activities_table(download_rows(paging, found)), paging.format)
     return page_of(request, paging, m.ActivitiesPage, found, _activity_out)
