@@ -20,17 +20,65 @@ The CLI and the web app translate these at their edge; nothing else prints them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from glokal.i18n import Gettext, Message, english, translator
+
+
+def as_message(message: str | Message, params: Mapping[str, object]) -> Message:
+    """``message`` with ``params`` (added to a Message's own)."""
+    if isinstance(message, Message):
+        return Message(message.id, **{**message.params, **params}) if params else message
+    return Message(message, **params)
+
 
 class GlokalError(Exception):
-    """Base of every error Glokal reports to a user."""
+    """Base of every error Glokal reports to a user.
 
-    def __init__(self, message: str, *, where: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    The message is an English message id marked with ``N_`` and the values of its
+    placeholders, said in the user's language at the edge::
+
+        raise NotFound(N_("there is no unit {unit!r}"), unit="9999", where="--unit",
+                       hint=N_("`glokal places` lists them"))
+
+    ``str(exc)`` and ``exc.message`` are the English text (for logs); ``exc.translated(gettext)``
+    and ``exc.in_language(lang)`` say it in a language. A ``hint`` says what to do in the CLI
+    (a command to run); the web leaves it out. ``exc.msg`` is the ``Message`` itself, to raise
+    again with another ``where``.
+    """
+
+    def __init__(
+        self,
+        message: str | Message,
+        /,
+        *,
+        where: str | None = None,
+        hint: str | Message | None = None,
+        **params: object,
+    ) -> None:
+        self.msg = as_message(message, params)
+        self.hint = Message(hint) if isinstance(hint, str) else hint
         self.where = where
+        self.message = self.message_in(english)
+        super().__init__(self.message)
+
+    def message_in(self, gettext: Gettext, *, hint: bool = True) -> str:
+        """The message (without ``where``) in the language of ``gettext``."""
+        text = self.msg.said(gettext)
+        if hint and self.hint is not None:
+            text = f"{text}; {self.hint.said(gettext)}"
+        return text
+
+    def translated(self, gettext: Gettext, *, hint: bool = True) -> str:
+        """``where: message`` in the language of ``gettext``, as ``str()`` says it in English."""
+        text = self.message_in(gettext, hint=hint)
+        return f"{self.where}: {text}" if self.where else text
+
+    def in_language(self, lang: str, *, hint: bool = True) -> str:
+        return self.translated(translator(lang), hint=hint)
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        return self.translated(english)
 
 
 class ConfigError(GlokalError):
@@ -68,8 +116,10 @@ class SchemaNotReady(StoreError):
 class KoladaError(GlokalError):
     """The Kolada API could not give what was asked; ``url`` names the request."""
 
-    def __init__(self, message: str, *, url: str, where: str | None = None) -> None:
-        super().__init__(message, where=where)
+    def __init__(
+        self, message: str | Message, /, *, url: str, where: str | None = None, **params: object
+    ) -> None:
+        super().__init__(as_message(message, params), where=where)
         self.url = url
 
 
@@ -80,8 +130,10 @@ class KoladaUnavailable(KoladaError):
 class KoladaResponseError(KoladaError):
     """Kolada answered with an error that retrying will not fix (a 4xx)."""
 
-    def __init__(self, message: str, *, url: str, status: int) -> None:
-        super().__init__(message, url=url)
+    def __init__(
+        self, message: str | Message, /, *, url: str, status: int, **params: object
+    ) -> None:
+        super().__init__(as_message(message, params), url=url)
         self.status = status
 
 

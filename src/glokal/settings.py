@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from glokal.errors import ConfigError
+from glokal.i18n import LANGUAGES, N_, Message
 
 APP_NAME = "glokal"
 DEFAULT_KOLADA_BASE_URL = "https://api.kolada.se/v3"
@@ -27,6 +28,14 @@ DEFAULT_LANGUAGE: Language = "sv"
 def default_data_dir() -> Path:
     """The per-user data directory (e.g. ~/.local/share/glokal on Linux)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class _Invalid(ValueError):
+    """A setting's value refused by a validator, with the message to show."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.msg = message
 
 
 class Settings(BaseSettings):
@@ -60,18 +69,29 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError:
-            raise ValueError(f"not a database URL: {value!r}") from None
+            raise _Invalid(Message(N_("not a database URL: {url!r}"), url=value)) from None
         except ValueError as exc:  # e.g. a port that is not a number
-            raise ValueError(f"not a database URL: {value!r} ({exc})") from None
+            raise _Invalid(
+                Message(N_("not a database URL: {url!r} ({error})"), url=value, error=str(exc))
+            ) from None
         backend = url.get_backend_name()
         if backend not in SUPPORTED_BACKENDS:
-            raise ValueError(
-                f"unsupported database {backend!r}; use one of: {', '.join(SUPPORTED_BACKENDS)}"
+            raise _Invalid(
+                Message(
+                    N_("unsupported database {backend!r}; use one of: {allowed}"),
+                    backend=backend,
+                    allowed=SUPPORTED_BACKENDS,
+                )
             )
         driver = url.get_driver_name()
         if "+" in url.drivername and driver not in SUPPORTED_DRIVERS[backend]:
-            raise ValueError(
-                f"unsupported driver {driver!r}; use sqlite:///path or postgresql+psycopg://…"
+            raise _Invalid(
+                Message(
+                    N_(
+                        "unsupported driver {driver!r}; use sqlite:///path or postgresql+psycopg://…"
+                    ),
+                    driver=driver,
+                )
             )
         return value
 
@@ -105,7 +125,15 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"
-        message = first["msg"].removeprefix("Value error, ")
+        error = first.get("ctx", {}).get("error")
+        if isinstance(error, _Invalid):
+            message = error.msg
+        elif first["type"] == "literal_error" and field == "language":
+            message = Message(
+                N_("{value!r} is not one of: {allowed}"), value=first["input"], allowed=LANGUAGES
+            )
+        else:  # pydantic's own words (a path that is not one, ...)
+            message = Message(first["msg"].removeprefix("Value error, "))
         raise ConfigError(message, where=f"GLOKAL_{field.upper()}") from None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from glokal.errors import InputError
+from glokal.i18n import N_
 
 RIKET = "0000"
 
@@ -31,12 +32,20 @@ POLARITY_SIGN = {"higher": 1, "lower": -1}  # neither and unknown give no direct
 def _conform(frame: pl.DataFrame, schema: Schema, name: str) -> pl.DataFrame:
     missing = [c for c in schema if c not in frame.columns]
     if missing:
-        raise InputError(f"the {name} data lacks the column(s) {', '.join(missing)}", where=name)
+        raise InputError(
+            N_("the {name} data lacks the column(s) {missing}"),
+            name=name,
+            missing=missing,
+            where=name,
+        )
     try:
         return frame.select(pl.col(c).cast(t) for c, t in schema.items())
     except pl.exceptions.PolarsError as exc:
         raise InputError(
-            f"the {name} data has a column of the wrong type: {exc}", where=name
+            N_("the {name} data has a column of the wrong type: {error}"),
+            name=name,
+            error=str(exc),
+            where=name,
         ) from None
 
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from glokal.errors import InputError
 from glokal.framework import GoalStatus
+from glokal.i18n import N_, Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ def needs_justification(decided: GoalStatus, suggested: GoalStatus | None) -> bo
 def _required(text: str, where: str, what: str) -> str:
     value = text.strip()
     if not value:
-        raise InputError(f"{what} must not be empty", where=where)
+        raise InputError(N_("{what} must not be empty"), what=Message(what), where=where)
     return value
 
 
@@ -63,20 +64,25 @@ def check_decision(
 
     ``where`` in each error names the option of `glokal assessment set` to correct.
     """
-    checked_text = _required(text, "--text", "the text (Så ligger … till i korthet)")
-    checked_assessor = _required(assessor, "--assessor", "the assessor")
-    checked_by = _required(recorded_by, "--by", "who records the decision")
+    checked_text = _required(text, "--text", N_("the text (Så ligger … till i korthet)"))
+    checked_assessor = _required(assessor, "--assessor", N_("the assessor"))
+    checked_by = _required(recorded_by, "--by", N_("who records the decision"))
     if cutoff > today:
         raise InputError(
-            f"the data cut-off date {cutoff.isoformat()} is in the future (today is "
-            f"{today.isoformat()})",
+            N_("the data cut-off date {cutoff} is in the future (today is {today})"),
+            cutoff=cutoff.isoformat(),
+            today=today.isoformat(),
             where="--cutoff",
         )
     reason = (justification or "").strip() or None
     if reason is None and needs_justification(status, suggested):
         raise InputError(
-            f"the decided status '{status.value}' differs from the suggested status "
-            f"'{suggested.value if suggested else ''}'; say why with --justification",
+            N_(
+                "the decided status '{status}' differs from the suggested status "
+                "'{suggested}'; say why with --justification"
+            ),
+            status=status.value,
+            suggested=suggested.value if suggested else "",
             where="--justification",
         )
     return Decision(

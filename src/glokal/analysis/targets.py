@@ -15,6 +15,7 @@ import polars as pl
 
 from glokal.analysis.data import TARGETS_SCHEMA
 from glokal.errors import InputError
+from glokal.i18n import N_
 
 COLUMNS = ("kpi", "target", "target_year")
 KPI_ID = re.compile(r"[NU][0-9]{5}")
@@ -27,12 +28,13 @@ def parse_targets(text: str, *, source: str) -> pl.DataFrame:
     header = next(reader, None)
     if header is None:
         raise InputError(
-            "the file is empty; expected the columns kpi,target,target_year", where=source
+            N_("the file is empty; expected the columns kpi,target,target_year"), where=source
         )
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
     if tuple(names) != COLUMNS:
         raise InputError(
-            f"the header is {','.join(header)!r}; expected exactly kpi,target,target_year",
+            N_("the header is {header!r}; expected exactly kpi,target,target_year"),
+            header=",".join(header),
             where=f"{source}, row 1",
         )
     rows: list[tuple[str, float, int]] = []
@@ -42,27 +44,35 @@ def parse_targets(text: str, *, source: str) -> pl.DataFrame:
             continue
         where = f"{source}, row {number}"
         if len(record) != len(COLUMNS):
-            raise InputError(f"{len(record)} fields; expected 3", where=where)
+            raise InputError(N_("{count} fields; expected 3"), count=len(record), where=where)
         kpi, target, year = (field.strip() for field in record)
         kpi = kpi.upper()
         if not KPI_ID.fullmatch(kpi):
-            raise InputError(f"{kpi!r} is not a Kolada KPI id like N00401", where=f"{where}, kpi")
+            raise InputError(
+                N_("{kpi!r} is not a Kolada KPI id like N00401"), kpi=kpi, where=f"{where}, kpi"
+            )
         try:
             value = float(target.replace(",", ".")) if target.count(",") <= 1 else math.nan
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            raise InputError(f"{target!r} is not a number", where=f"{where}, target")
+            raise InputError(N_("{text!r} is not a number"), text=target, where=f"{where}, target")
         if not re.fullmatch(r"[0-9]{4}", year) or not (
             FIRST_TARGET_YEAR <= int(year) <= LAST_TARGET_YEAR
         ):
             raise InputError(
-                f"{year!r} is not a year between {FIRST_TARGET_YEAR} and {LAST_TARGET_YEAR}",
+                N_("{year!r} is not a year between {first} and {last}"),
+                year=year,
+                first=FIRST_TARGET_YEAR,
+                last=LAST_TARGET_YEAR,
                 where=f"{where}, target_year",
             )
         if kpi in seen:
             raise InputError(
-                f"{kpi} already has a target on row {seen[kpi]}", where=f"{where}, kpi"
+                N_("{kpi} already has a target on row {row}"),
+                kpi=kpi,
+                row=seen[kpi],
+                where=f"{where}, kpi",
             )
         seen[kpi] = number
         rows.append((kpi, value, int(year)))

@@ -160,7 +160,7 @@ def activities_add(
     with writing() as session:
         problems = RowProblems("glokal activities add", options=True)
         activity = activity_from_row(Row(0, fields), activity_context(session), problems)
-        problems.check("options")
+        problems.check(N_("the options"))
         assert activity is not None
         (new_id,) = add_activities(session, [activity], by=recorded_by, now=utc_now())
         if suggest:

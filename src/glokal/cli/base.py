@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 import re
 import sys
 from collections.abc import Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -19,12 +21,13 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from glokal import __version__
-from glokal.errors import InputError, NotFound
+from glokal.errors import GlokalError, InputError, NotFound
+from glokal.i18n import LANGUAGES
 from glokal.publish import (
     Listing,
 )
 from glokal.register import install_builtin_programmes
-from glokal.settings import Settings, load_settings
+from glokal.settings import DEFAULT_LANGUAGE, Settings, load_settings
 from glokal.store import (
     ReferenceCounts,
     Store,
@@ -69,10 +72,24 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", case_sensitive=False, help="Output: a table or JSON."),
 ]
+# The --lang of the command being run, for its error line (cli/__init__.py's main): kept
+# as the option is parsed, so that an error raised before the command reads it still has it.
+chosen_language: ContextVar[str | None] = ContextVar("chosen_language", default=None)
+
+
+def _remember_language(value: Lang | None) -> Lang | None:
+    if value is not None:
+        chosen_language.set(value.value)
+    return value
+
+
 LangOption = Annotated[
     Lang | None,
     typer.Option(
-        "--lang", case_sensitive=False, help="Language: sv (default, or GLOKAL_LANGUAGE) or en."
+        "--lang",
+        case_sensitive=False,
+        callback=_remember_language,
+        help="Language: sv (default, or GLOKAL_LANGUAGE) or en.",
     ),
 ]
 GoalOption = Annotated[
@@ -89,6 +106,19 @@ def current_settings() -> Settings:
 
 def language_of(settings: Settings, lang: Lang | None) -> str:
     return lang.value if lang is not None else settings.language
+
+
+def interface_language() -> str:
+    """The language of the command's messages: its --lang, else settings.language (Swedish
+    when the settings themselves are wrong, which is what the message will then say)."""
+    chosen = chosen_language.get()
+    if chosen is not None:
+        return chosen
+    try:
+        return load_settings().language
+    except GlokalError:  # another setting is wrong: GLOKAL_LANGUAGE may still be right
+        lang = os.environ.get("GLOKAL_LANGUAGE", "").strip()
+        return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def open_store(settings: Settings) -> Store:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from glokal.errors import InputError
+from glokal.i18n import N_
 
 GOAL_COUNT = 17
 # ASCII digits only: str.isdigit and \d also accept "²" or "٣", which int() then refuses.
@@ -96,12 +97,18 @@ def parse_goal_number(text: str | int, *, where: str | None = None) -> int:
     raw = str(text).strip()
     if not GOAL_NUMBER.fullmatch(raw):
         raise InputError(
-            f"{raw!r} is not a goal number; goals are numbered 1–{GOAL_COUNT}", where=where
+            N_("{text!r} is not a goal number; goals are numbered 1–{count}"),
+            text=raw,
+            count=GOAL_COUNT,
+            where=where,
         )
     number = int(raw)
     if not 1 <= number <= GOAL_COUNT:
         raise InputError(
-            f"there is no goal {number}; goals are numbered 1–{GOAL_COUNT}", where=where
+            N_("there is no goal {number}; goals are numbered 1–{count}"),
+            number=number,
+            count=GOAL_COUNT,
+            where=where,
         )
     return number
 
@@ -111,7 +118,9 @@ def parse_target_id(text: str, *, where: str | None = None) -> str:
     raw = text.strip().lower()
     match = TARGET_ID.match(raw)
     if not match:
-        raise InputError(f"{text!r} is not a target id like '1.1' or '1.a'", where=where)
+        raise InputError(
+            N_("{text!r} is not a target id like '1.1' or '1.a'"), text=text, where=where
+        )
     parse_goal_number(match["goal"], where=where)
     return raw
 
@@ -121,7 +130,7 @@ def parse_indicator_id(text: str, *, where: str | None = None) -> str:
     raw = text.strip().lower()
     match = INDICATOR_ID.match(raw)
     if not match:
-        raise InputError(f"{text!r} is not an indicator id like '1.1.1'", where=where)
+        raise InputError(N_("{text!r} is not an indicator id like '1.1.1'"), text=text, where=where)
     parse_target_id(match["target"], where=where)
     return raw
 

@@ -95,8 +95,13 @@ def parse_status(text: str, *, where: str = "--status") -> GoalStatus:
     for status in GoalStatus:
         if status.value == wanted:
             return status
-    choices = ", ".join(f"'{s.value}'" for s in GoalStatus)
-    raise InputError(f"{text!r} is not a status; use one of {choices}", where=where)
+    choices = [f"'{s.value}'" for s in GoalStatus]
+    raise InputError(
+        N_("{text!r} is not a status; use one of {choices}"),
+        text=text,
+        choices=choices,
+        where=where,
+    )
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from importlib.resources import files
 
 from glokal.errors import InputError
 from glokal.framework import GOAL_COUNT, load_framework, parse_goal_number, parse_target_id
+from glokal.i18n import N_
 
 LANGUAGES = ("sv", "en")
 # Letters and digits; everything else separates words (see the vocabulary's header).
@@ -107,7 +108,9 @@ def _term_words(text: str, *, where: str) -> tuple[WordPattern, ...]:
         # A word may hold separators ("low-income", "r&d"): each part is a word of the text.
         parts = WORD.findall(raw)
         if not parts:
-            raise InputError(f"the term {text!r} has no letters or digits", where=where)
+            raise InputError(
+                N_("the term {text!r} has no letters or digits"), text=text, where=where
+            )
         for index, part in enumerate(parts):
             star_before = index == 0 and raw.startswith("*")
             star_after = index == len(parts) - 1 and raw.endswith("*")
@@ -137,10 +140,12 @@ def parse_vocabulary(text: str, *, name: str = "vocabulary.txt") -> tuple[Term, 
             continue
         match = _LINE.match(line)
         if match is None or goal is None:
-            raise InputError("expected 'goal N', 'target N.x' or 'LANG WEIGHT: terms'", where=where)
+            raise InputError(
+                N_("expected 'goal N', 'target N.x' or 'LANG WEIGHT: terms'"), where=where
+            )
         lang = match["lang"]
         if lang not in LANGUAGES:
-            raise InputError(f"unknown language {lang!r}; use sv or en", where=where)
+            raise InputError(N_("unknown language {lang!r}; use sv or en"), lang=lang, where=where)
         for entry in match["terms"].split(","):
             term = entry.strip()
             if term:
@@ -185,6 +190,6 @@ def bundled_vocabulary() -> Vocabulary:
     known_targets = {t.id for t in load_framework().targets}
     for term in terms:
         if term.target is not None and term.target not in known_targets:
-            raise InputError(f"no target {term.target}", where="vocabulary.txt")
+            raise InputError(N_("no target {target}"), target=term.target, where="vocabulary.txt")
     assert {t.goal for t in terms} == set(range(1, GOAL_COUNT + 1))
     return index_vocabulary(terms)

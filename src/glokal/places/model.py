@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from glokal.errors import InputError
+from glokal.i18n import N_
 
 UnitType = Literal["K", "L"]
 RIKET_ID = "0000"
@@ -70,8 +71,11 @@ def parse_place_id(text: str, *, where: str | None = None) -> str:
         raw = "0" + raw  # "180" as spreadsheets leave Stockholm's code
     if not PLACE_ID.fullmatch(raw):
         raise InputError(
-            f"{text!r} is not a unit id: four digits such as '0180' (Stockholm), "
-            "'0001' (Region Stockholm) or '0000' (Riket)",
+            N_(
+                "{text!r} is not a unit id: four digits such as '0180' (Stockholm), "
+                "'0001' (Region Stockholm) or '0000' (Riket)"
+            ),
+            text=text,
             where=where,
         )
     return raw
@@ -84,5 +88,7 @@ def parse_unit_type(text: str, *, where: str | None = None) -> UnitType:
     if raw == "L":
         return "L"
     raise InputError(
-        f"{text!r} is not a unit type; use K (kommun) or L (region and Riket)", where=where
+        N_("{text!r} is not a unit type; use K (kommun) or L (region and Riket)"),
+        text=text,
+        where=where,
     )

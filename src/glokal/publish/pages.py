@@ -16,7 +16,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from glokal.errors import InputError, NotFound
 from glokal.framework import STATUS_STYLES, Goal, GoalStatus, Target
-from glokal.i18n import N_, translator
+from glokal.i18n import N_, Message, translator
 from glokal.places import RIKET_ID, Kommungrupp, Place
 from glokal.publish.charts import Chart, SeriesLine, line_chart
 from glokal.store import list_goals, list_kommungrupper, list_places, list_targets
@@ -115,13 +115,18 @@ class Catalogue:
     def unit(self, unit_id: str) -> Place:
         place = self.places.get(unit_id)
         if place is None:
-            raise NotFound(f"there is no unit {unit_id!r}", where="unit")
+            raise NotFound(N_("there is no unit {unit!r}"), unit=unit_id, where="unit")
         return place
 
     def goal(self, number: int) -> Goal:
         goal = self.goals.get(number)
         if goal is None:
-            raise NotFound(f"there is no goal {number}; goals are numbered 1–17", where="goal")
+            raise NotFound(
+                N_("there is no goal {number}; goals are numbered 1–{count}"),
+                number=number,
+                count=len(self.goals),
+                where="goal",
+            )
         return goal
 
 
@@ -355,16 +360,19 @@ def goal_across_page(
     counties = sorted({p.county for p in catalogue.places.values() if p.county})
     # A filter value no unit has would give an empty table as if none matched: refuse it.
     known: dict[str, tuple[str, list[str]]] = {
-        "type": ("unit type", sorted({p.type for p in catalogue.places.values()})),
-        "kommungrupp": ("municipality group", sorted(catalogue.kommungrupper)),
-        "county": ("county", counties),
-        "status": ("status", [s.value for s in GoalStatus]),
-        "sort": ("sort order", ["name", "status", "activities"]),
+        "type": (N_("a unit type"), sorted({p.type for p in catalogue.places.values()})),
+        "kommungrupp": (N_("a municipality group"), sorted(catalogue.kommungrupper)),
+        "county": (N_("a county"), counties),
+        "status": (N_("a status"), [s.value for s in GoalStatus]),
+        "sort": (N_("a sort order"), ["name", "status", "activities"]),
     }
     for name, (what, allowed) in known.items():
         if name in chosen and chosen[name] not in allowed:
             raise InputError(
-                f"{chosen[name]!r} is not a {what}; use one of: {', '.join(allowed)}",
+                N_("{text!r} is not {what}; use one of: {allowed}"),
+                text=chosen[name],
+                what=Message(what),
+                allowed=allowed,
                 where=name,
             )
     states = {s.unit: s for s in goal_states(session, goal=number)}

@@ -14,8 +14,10 @@ from glokal.register.activities import (
     write_activities,
 )
 from glokal.register.agenda import LOCAL_GOAL_COLUMNS, read_local_goals, write_local_goals
-from glokal.register.countries import country_name, parse_country
+from glokal.register.countries import NOT_A_COUNTRY, country_name, parse_country
 from glokal.register.fields import (
+    BUDGET_WITHOUT_SOURCE,
+    FUNDING_TWICE,
     parse_amount,
     parse_funding_source,
     parse_goals,
@@ -46,11 +48,14 @@ from glokal.register.suggestions import activity_text, with_suggestions
 from glokal.register.tables import FORMATS, table_format
 
 __all__ = [
+    "BUDGET_WITHOUT_SOURCE",
     "COLUMNS",
     "EVENT_KINDS",
     "FORMATS",
+    "FUNDING_TWICE",
     "LOCAL_GOAL_COLUMNS",
     "MEASURES",
+    "NOT_A_COUNTRY",
     "ActivityContext",
     "ImportReport",
     "TargetProgress",

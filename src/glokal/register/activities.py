@@ -14,9 +14,14 @@ from typing import IO, TypeVar
 
 from glokal.errors import InputError
 from glokal.framework import Framework
+from glokal.i18n import N_, Message
 from glokal.places import Places
 from glokal.register.countries import parse_country
 from glokal.register.fields import (
+    BUDGET_WITHOUT_SOURCE,
+    ENDS_BEFORE_START,
+    FUNDING_TWICE,
+    MUST_NOT_BE_EMPTY,
     format_amount,
     parse_amount,
     parse_bool,
@@ -81,7 +86,9 @@ def _scored(text: str, parse_id: Callable[[str], T]) -> list[tuple[T, float | No
         try:
             value = float(score) if score.strip() else None
         except ValueError:
-            raise InputError(f"{part!r}: the score after ':' must be a number") from None
+            raise InputError(
+                N_("{text!r}: the score after ':' must be a number"), text=part
+            ) from None
         found.append((parse_id(key), value))
     return found
 
@@ -94,7 +101,9 @@ def _funding_list(text: str) -> list[Funding]:
         if len(pieces) == 2:
             pieces.insert(0, "")
         if len(pieces) != 3:
-            raise InputError(f"{part!r} is not YEAR:SOURCE:AMOUNT like 2024:icld:250000")
+            raise InputError(
+                N_("{text!r} is not YEAR:SOURCE:AMOUNT like 2024:icld:250000"), text=part
+            )
         year, source, amount = pieces
         funding.append(
             Funding(
@@ -112,7 +121,10 @@ def _reports(text: str) -> list[IcldReport]:
     for part in split_list(text):
         pieces = [p.strip() for p in part.split(":")]
         if len(pieces) not in (3, 4) or not pieces[0].isdigit():
-            raise InputError(f"{part!r} is not YEAR:KIND:DUE[:SUBMITTED] like 1:partial:2026-01-31")
+            raise InputError(
+                N_("{text!r} is not YEAR:KIND:DUE[:SUBMITTED] like 1:partial:2026-01-31"),
+                text=part,
+            )
         reports.append(
             IcldReport(
                 accounting_year=int(pieces[0]),
@@ -132,11 +144,11 @@ def _partners(reader: RowReader) -> tuple[Partner, ...]:
     types = [t.strip() for t in types_text.split(";")] if types_text else []
     for column, values in (("partner_country", countries), ("partner_type", types)):
         if values and len(values) != len(names):
-            reader.problem(
-                column,
-                f"{len(values)} entries for {len(names)} partners; give one per partner, "
-                "in the same order, separated by ';'",
-            )
+            reader.problem(column, Message(
+                N_("{given} entries for {partners} partners; give one per partner, in the same "
+                   "order, separated by ';'"),
+                given=len(values), partners=len(names),
+            ))  # fmt: skip
             return ()
     partners = []
     for i, name in enumerate(names):
@@ -145,13 +157,13 @@ def _partners(reader: RowReader) -> tuple[Partner, ...]:
             try:
                 country = parse_country(countries[i])
             except InputError as exc:
-                reader.problem("partner_country", exc.message)
+                reader.problem("partner_country", exc.msg)
         kind = "other"
         if types and types[i]:
             try:
                 kind = parse_partner_type(types[i])
             except InputError as exc:
-                reader.problem("partner_type", exc.message)
+                reader.problem("partner_type", exc.msg)
         partners.append(Partner(name, country, kind))
     return tuple(partners)
 
@@ -161,17 +173,24 @@ def activity_from_row(row: Row, context: ActivityContext, problems: RowProblems)
     read = RowReader(row, problems)
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
-            read.problem(column, "must not be empty")
+            read.problem(column, Message(MUST_NOT_BE_EMPTY))
     unit = read.field("unit", lambda t: parse_unit(t, context.places), "")
     kind = read.field("kind", parse_kind, "")
     start = read.field("start", parse_date, None)
     end = read.field("end", parse_date, None)
     if start is not None and end is not None and end < start:
-        read.problem("end", f"ends ({end}) before it starts ({start})")
+        read.problem("end", Message(ENDS_BEFORE_START, end=end, start=start))
     programme = row.get("programme") or None
     if programme is not None and programme not in context.programmes:
-        known = ", ".join(sorted(context.programmes)) or "none yet"
-        read.problem("programme", f"there is no programme {programme!r} (stored: {known})")
+        known = sorted(context.programmes) or Message(N_("none yet"))
+        read.problem(
+            "programme",
+            Message(
+                N_("there is no programme {programme!r} (stored: {known})"),
+                programme=programme,
+                known=known,
+            ),
+        )
 
     def target_ids(text: str) -> list[str]:
         return parse_targets(text, context.framework)
@@ -214,10 +233,10 @@ def activity_from_row(row: Row, context: ActivityContext, problems: RowProblems)
     source = row.get("funding_source")
     budget = row.get("budget_sek")
     if funding and (source or budget):
-        read.problem("funding", "give either funding or funding_source with budget_sek, not both")
+        read.problem("funding", Message(FUNDING_TWICE))
     elif source or budget:
         if not source:
-            read.problem("funding_source", "a budget_sek needs its funding_source")
+            read.problem("funding_source", Message(BUDGET_WITHOUT_SOURCE))
         else:
             parsed_source = read.field("funding_source", parse_funding_source, "other")
             funding = [Funding(parsed_source, read.field("budget_sek", parse_amount, None))]
@@ -241,7 +260,7 @@ def activity_from_row(row: Row, context: ActivityContext, problems: RowProblems)
 def parse_goal(text: str) -> int:
     goals = parse_goals(text)
     if len(goals) != 1:
-        raise InputError(f"{text!r} is not one goal number")
+        raise InputError(N_("{text!r} is not one goal number"), text=text)
     return goals[0]
 
 
@@ -249,9 +268,9 @@ def activities_from_table(table: Table, context: ActivityContext) -> list[Activi
     """Every row's activity; InputError listing every problem if any row is bad."""
     problems = RowProblems(table.source, headers=table.headers)
     activities = [activity_from_row(row, context, problems) for row in table.rows]
-    problems.check("activities")
+    problems.check(N_("the activities"))
     if not activities:
-        raise InputError("the file has a header but no activities", where=table.source)
+        raise InputError(N_("the file has a header but no activities"), where=table.source)
     return [a for a in activities if a is not None]
 
 

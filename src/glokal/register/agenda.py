@@ -11,8 +11,9 @@ from typing import IO, ClassVar
 
 from glokal.errors import InputError
 from glokal.framework import Framework
+from glokal.i18n import N_, Message
 from glokal.places import Places
-from glokal.register.fields import parse_code, parse_targets, parse_unit
+from glokal.register.fields import MUST_NOT_BE_EMPTY, parse_code, parse_targets, parse_unit
 from glokal.register.tables import Row, RowProblems, RowReader, read_table, write_table
 from glokal.store.agenda import LocalGoal, loop_message, parent_loop
 
@@ -48,17 +49,20 @@ def read_local_goals(
         goal = _goal_from_row(read, lambda t: parse_unit(t, places), framework)
         unit, code = (goal.unit, goal.code) if goal else ("", row.get("code"))
         if code and (unit, code) in row_of:
-            read.problem("code", f"{code!r} of {unit} is already on row {row_of[(unit, code)]}")
+            read.problem("code", Message(
+                N_("{code!r} of {unit} is already on row {row}"),
+                code=code, unit=unit, row=row_of[(unit, code)],
+            ))  # fmt: skip
         if goal is None or not read.ok:
             continue
         row_of[(unit, goal.code)] = row.number
         goals.append(goal)
-    missing = "{parent!r} is not a local goal of {unit}, in the file or stored"
+    missing = N_("{parent!r} is not a local goal of {unit}, in the file or stored")
     for goal, message in _parent_problems(goals, stored, missing):
         problems.add(row_of[(goal.unit, goal.code)], "parent", message)
-    problems.check("local goals")
+    problems.check(N_("the local goals"))
     if not goals:
-        raise InputError("the file has a header but no local goals", where=table.source)
+        raise InputError(N_("the file has a header but no local goals"), where=table.source)
     return goals
 
 
@@ -76,7 +80,7 @@ def local_goal_from_options(
     read = RowReader(Row(1, {k: v.strip() for k, v in cells.items()}), problems)
     goal = _goal_from_row(read, lambda unit: unit, framework, published=published)
     if goal is not None:
-        missing = "{unit} has no local goal {parent!r}; add it first"
+        missing = N_("{unit} has no local goal {parent!r}; add it first")
         for _goal, message in _parent_problems([goal], {goal.unit: stored}, missing):
             problems.add(1, "parent", message)
     problems.check()
@@ -89,9 +93,12 @@ class _OptionProblems(RowProblems):
 
     ARGUMENTS: ClassVar[dict[str, str]] = {"unit": "UNIT", "code": "CODE"}
 
-    def add(self, row: int, column: str | None, message: str) -> None:
+    def add(self, row: int, column: str | None, message: str | Message) -> None:
         if column in self.ARGUMENTS:
-            self.problems.append(f"{self.ARGUMENTS[column]}: {message}")
+            problem = message if isinstance(message, Message) else Message(message)
+            self.problems.append(
+                Message(N_("{where}: {problem}"), where=self.ARGUMENTS[column], problem=problem)
+            )
         else:
             super().add(row, column, message)
 
@@ -104,13 +111,13 @@ def _goal_from_row(
     row = read.row
     for column in LOCAL_GOAL_REQUIRED:
         if not row.get(column):
-            read.problem(column, "must not be empty")
+            read.problem(column, Message(MUST_NOT_BE_EMPTY))
     unit = read.field("unit", parse_unit, "")
     code = read.field("code", parse_code, "")
     parent = read.field("parent", parse_code, None)
     targets = read.many("targets", lambda t: parse_targets(t, framework))
     if parent is not None and parent == code:
-        read.problem("parent", f"{code!r} cannot be its own parent")
+        read.problem("parent", Message(N_("{code!r} cannot be its own parent"), code=code))
     if not read.ok:
         return None
     return LocalGoal(
@@ -121,19 +128,19 @@ def _goal_from_row(
 
 def _parent_problems(
     goals: Sequence[LocalGoal], stored: Mapping[str, Mapping[str, str | None]], missing: str
-) -> list[tuple[LocalGoal, str]]:
+) -> list[tuple[LocalGoal, Message]]:
     """Goals whose parent is neither among ``goals`` nor stored (``missing``, formatted with
     the parent and unit, says so), or that would end up under themselves, with what is wrong:
     the rule ``save_local_goals`` keeps, checked before anything is written."""
     parents: dict[str, dict[str, str | None]] = {}
     for goal in goals:
         parents.setdefault(goal.unit, dict(stored.get(goal.unit, {})))[goal.code] = goal.parent
-    problems: list[tuple[LocalGoal, str]] = []
+    problems: list[tuple[LocalGoal, Message]] = []
     for goal in goals:
         if goal.parent is None:
             continue
         if goal.parent not in parents[goal.unit]:
-            problems.append((goal, missing.format(parent=goal.parent, unit=goal.unit)))
+            problems.append((goal, Message(missing, parent=goal.parent, unit=goal.unit)))
         elif chain := parent_loop(goal.code, goal.parent, parents[goal.unit]):
             problems.append((goal, loop_message(chain)))
     return problems

@@ -9,6 +9,7 @@ from functools import cache
 from babel import Locale
 
 from glokal.errors import InputError
+from glokal.i18n import N_
 
 # CLDR territories that are not countries (the EU, the euro zone, the UN, "unknown", …);
 # XK (Kosovo) is kept: it is not in ISO 3166-1 but is how everyone writes it, ICLD included.
@@ -38,6 +39,12 @@ def _names() -> tuple[dict[str, str], dict[str, str]]:
     return {code: str(sv[code]) for code in codes}, by_name
 
 
+NOT_A_COUNTRY = N_(
+    "{text!r} is not a country: give an ISO 3166-1 alpha-2 code such as KE, "
+    "or the country's name in Swedish or English"
+)
+
+
 def parse_country(text: str, *, where: str | None = None) -> str:
     """An ISO 3166-1 alpha-2 code from "KE", "ke", "Kenya" or "Sydafrika"."""
     raw = text.strip()
@@ -46,11 +53,7 @@ def parse_country(text: str, *, where: str | None = None) -> str:
         return raw.upper()
     code = by_name.get(_key(raw))
     if code is None:
-        raise InputError(
-            f"{text!r} is not a country: give an ISO 3166-1 alpha-2 code such as KE, "
-            "or the country's name in Swedish or English",
-            where=where,
-        )
+        raise InputError(NOT_A_COUNTRY, text=text, where=where)
     return code
 
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from glokal.errors import InputError
 from glokal.framework import Framework, parse_goal_number, parse_target_id
+from glokal.i18n import N_, Message
 from glokal.places import Places, parse_place_id
 from glokal.store.models import (
     ACTIVITY_KINDS,
@@ -38,6 +39,12 @@ PARTNER_TYPE_ALIASES = {
     "akademi": "academia", "universitet": "academia", "myndighet": "authority",
     "annan": "other",
 }  # fmt: skip
+# Messages the activity and local goal checks share (message ids; the web words some
+# of them for its forms, web/changes.py).
+MUST_NOT_BE_EMPTY = N_("must not be empty")
+ENDS_BEFORE_START = N_("ends ({end}) before it starts ({start})")
+FUNDING_TWICE = N_("give either funding or funding_source with budget_sek, not both")
+BUDGET_WITHOUT_SOURCE = N_("a budget_sek needs its funding_source")
 YES = {"yes", "ja", "true", "1", "y", "j"}
 NO = {"no", "nej", "false", "0", "n"}
 
@@ -48,37 +55,50 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(separator) if part.strip()]
 
 
+def refused_choice(text: str, allowed: Sequence[str], what: str) -> InputError:
+    """The error for ``text`` that is none of ``allowed``; ``what`` is the choice's name with
+    its article, a message id ("a kind of activity"), said in the message's language."""
+    return InputError(
+        N_("{text!r} is not {what}; use one of: {allowed}"),
+        text=text,
+        what=Message(what),
+        allowed=tuple(allowed),
+    )
+
+
 def _choice(text: str, allowed: Sequence[str], what: str, aliases: dict[str, str]) -> str:
     key = text.strip().casefold()
     key = aliases.get(key, key)
     if key not in allowed:
-        raise InputError(f"{text!r} is not a {what}; use one of: {', '.join(allowed)}")
+        raise refused_choice(text, allowed, what)
     return key
 
 
 def parse_kind(text: str) -> str:
-    return _choice(text.replace("-", "_"), ACTIVITY_KINDS, "kind of activity", {})
+    return _choice(text.replace("-", "_"), ACTIVITY_KINDS, N_("a kind of activity"), {})
 
 
 def parse_funding_source(text: str) -> str:
-    return _choice(text, FUNDING_SOURCES, "funding source", FUNDING_ALIASES)
+    return _choice(text, FUNDING_SOURCES, N_("a funding source"), FUNDING_ALIASES)
 
 
 def parse_partner_type(text: str) -> str:
-    return _choice(text.replace("-", "_"), PARTNER_TYPES, "partner type", PARTNER_TYPE_ALIASES)
+    return _choice(
+        text.replace("-", "_"), PARTNER_TYPES, N_("a partner type"), PARTNER_TYPE_ALIASES
+    )
 
 
 def parse_icld_phase(text: str) -> str:
-    return _choice(text, ICLD_PHASES, "ICLD phase", PHASE_ALIASES)
+    return _choice(text, ICLD_PHASES, N_("an ICLD phase"), PHASE_ALIASES)
 
 
 def parse_icld_variant(text: str) -> str:
-    return _choice(text, ICLD_VARIANTS, "ICLD variant", {})
+    return _choice(text, ICLD_VARIANTS, N_("an ICLD variant"), {})
 
 
 def parse_report_kind(text: str) -> str:
     return _choice(
-        text, REPORT_KINDS, "report kind", {"delrapport": "partial", "slutrapport": "final"}
+        text, REPORT_KINDS, N_("a report kind"), {"delrapport": "partial", "slutrapport": "final"}
     )
 
 
@@ -86,13 +106,13 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{text!r} is not a date like 2025-01-31") from None
+        raise InputError(N_("{text!r} is not a date like 2025-01-31"), text=text) from None
 
 
 def parse_year(text: str) -> int:
     raw = text.strip()
     if not re.fullmatch(r"[12][0-9]{3}", raw):
-        raise InputError(f"{text!r} is not a year like 2024")
+        raise InputError(N_("{text!r} is not a year like 2024"), text=text)
     return int(raw)
 
 
@@ -104,9 +124,9 @@ def parse_amount(text: str) -> float:
     try:
         amount = float(raw)
     except ValueError:
-        raise InputError(f"{text!r} is not an amount in SEK like 250000") from None
+        raise InputError(N_("{text!r} is not an amount in SEK like 250000"), text=text) from None
     if amount < 0 or amount != amount or amount in (float("inf"),):
-        raise InputError(f"{text!r}: an amount must be zero or more")
+        raise InputError(N_("{text!r}: an amount must be zero or more"), text=text)
     return amount
 
 
@@ -119,7 +139,7 @@ def parse_bool(text: str) -> bool | None:
         return True
     if key in NO:
         return False
-    raise InputError(f"{text!r} is not yes or no (ja/nej)")
+    raise InputError(N_("{text!r} is not yes or no (ja/nej)"), text=text)
 
 
 def parse_goals(text: str) -> list[int]:
@@ -133,7 +153,11 @@ def parse_targets(text: str, framework: Framework) -> list[str]:
     for part in split_list(text):
         target = parse_target_id(part)
         if target not in known:
-            raise InputError(f"there is no target {target!r}; `glokal targets` lists them")
+            raise InputError(
+                N_("there is no target {target!r}"),
+                target=target,
+                hint=N_("`glokal targets` lists them"),
+            )
         targets.append(target)
     return list(dict.fromkeys(targets))
 
@@ -145,7 +169,9 @@ def _target_ids(framework: Framework) -> frozenset[str]:
 def parse_unit(text: str, places: Places) -> str:
     unit = parse_place_id(text)
     if places.get(unit) is None:
-        raise InputError(f"there is no unit {unit!r}; `glokal places` lists them")
+        raise InputError(
+            N_("there is no unit {unit!r}"), unit=unit, hint=N_("`glokal places` lists them")
+        )
     return unit
 
 
@@ -159,9 +185,11 @@ def parse_code(text: str) -> str:
     """
     raw = text.strip()
     if any(unicodedata.category(c) == "Cc" for c in raw):
-        raise InputError(f"{text!r} is not a code: no line breaks, tabs or control characters")
+        raise InputError(
+            N_("{text!r} is not a code: no line breaks, tabs or control characters"), text=text
+        )
     if not raw or len(raw) > 32 or LIST_SEPARATOR in raw:
-        raise InputError(f"{text!r} is not a code: 1–32 characters, no ';'")
+        raise InputError(N_("{text!r} is not a code: 1–32 characters, no ';'"), text=text)
     return raw
 
 

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from glokal.errors import InputError
+from glokal.i18n import N_
 from glokal.store.programmes import (
     Programme,
     ProgrammeRecord,
@@ -102,8 +103,13 @@ class _Definition(BaseModel):
             name, _, parameter = target.measure.partition(":")
             if name == "step" and parameter not in codes:
                 raise InputError(
-                    f"target {target.code!r} counts the step {parameter!r}, which programme "
-                    f"{self.id!r} does not have",
+                    N_(
+                        "target {target!r} counts the step {step!r}, which programme "
+                        "{programme!r} does not have"
+                    ),
+                    target=target.code,
+                    step=parameter,
+                    programme=self.id,
                     where="targets",
                 )
         return Programme(
@@ -127,15 +133,19 @@ def _parse(data: Any, source: str) -> list[Programme]:
     except ValidationError as exc:
         first = exc.errors()[0]
         if not first["loc"]:  # the file as a whole: a list, a number, …
-            message = 'the file must be an object: {"programmes": [{"id": …, "name": …}, …]}'
+            message = N_('the file must be an object: {"programmes": [{"id": …, "name": …}, …]}')
             raise InputError(message, where=source) from None
         location = ".".join(str(part) for part in first["loc"])
         text = first["msg"].removeprefix("Value error, ")
-        raise InputError(f"{location}: {text}", where=source) from None
+        raise InputError(
+            N_("{field}: {problem}"), field=location, problem=text, where=source
+        ) from None
     ids = [d.id for d in parsed.programmes]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise InputError(f"programme {', '.join(repeated)} is defined twice", where=source)
+        raise InputError(
+            N_("programme {programmes} is defined twice"), programmes=repeated, where=source
+        )
     return [d.programme() for d in parsed.programmes]
 
 
@@ -150,12 +160,18 @@ def read_programmes(path: Path) -> list[Programme]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError("no such file", where=str(path)) from None
+        raise InputError(N_("no such file"), where=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", where=str(path)) from None
+        raise InputError(
+            N_("cannot read the file: {error}"), error=str(exc), where=str(path)
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}", where=str(path)
+            N_("not valid JSON (line {line}, column {column}): {error}"),
+            line=exc.lineno,
+            column=exc.colno,
+            error=exc.msg,
+            where=str(path),
         ) from None
     return _parse(data, str(path))
 

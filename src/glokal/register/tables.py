@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 from glokal.errors import InputError
+from glokal.i18n import N_, Joined, Message
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 FORMATS = ("csv", "xlsx")
@@ -58,31 +59,45 @@ class RowProblems:
         self.source = source
         self.options = options  # one "row" given as command-line options: name the option
         self.headers = headers or {}  # a column as the file names it
-        self.problems: list[str] = []
+        self.problems: list[Message] = []
 
-    def add(self, row: int, column: str | None, message: str) -> None:
+    def add(self, row: int, column: str | None, message: str | Message) -> None:
+        problem = message if isinstance(message, Message) else Message(message)
+        where: str | Message
         if self.options:
             where = f"--{(column or '').replace('_', '-')}"
         else:
             name = self.headers.get(column, column) if column else None
-            where = f"row {row}" + (f", {name}" if name else "")
-        self.problems.append(f"{where}: {message}")
+            where = (
+                Message(N_("row {row}, {column}"), row=row, column=name)
+                if name
+                else Message(N_("row {row}"), row=row)
+            )
+        self.problems.append(Message(N_("{where}: {problem}"), where=where, problem=problem))
 
-    def check(self, what: str = "rows") -> None:
-        """Raise one InputError listing every problem; nothing has been written yet."""
+    def check(self, what: str = N_("the rows")) -> None:
+        """Raise one InputError listing every problem; nothing has been written yet. ``what``
+        (a message id) names what was read: "the rows", "the local goals"."""
         if not self.problems:
             return
-        shown = self.problems[:50]
-        more = len(self.problems) - len(shown)
-        lines = "\n  ".join(shown + ([f"… and {more} more"] if more else []))
-        count = len(self.problems)
         if self.options:
-            raise InputError("; ".join(self.problems))
-        raise InputError(
-            f"{count} problem{'s' if count != 1 else ''} in the {what}; nothing was imported:\n"
-            f"  {lines}",
-            where=self.source,
-        )
+            raise InputError(N_("{problems}"), problems=Joined(self.problems, "; "))
+        raise_problems(self.problems, Message(what), where=self.source)
+
+
+def raise_problems(problems: Sequence[Message], what: Message, *, where: str) -> None:
+    """One InputError listing ``problems`` (the first 50) found in ``what``."""
+    shown: list[Message] = list(problems[:50])
+    if len(problems) > len(shown):
+        shown.append(Message(N_("… and {more} more"), more=len(problems) - len(shown)))
+    message = (
+        N_("{count} problem in {what}; nothing was imported:\n  {lines}")
+        if len(problems) == 1
+        else N_("{count} problems in {what}; nothing was imported:\n  {lines}")
+    )
+    raise InputError(
+        message, count=len(problems), what=what, lines=Joined(shown, "\n  "), where=where
+    )
 
 
 class RowReader:
@@ -101,7 +116,7 @@ class RowReader:
         try:
             return parse(text)
         except InputError as exc:
-            self.problem(column, exc.message)
+            self.problem(column, exc.msg)
             return default
 
     def many(self, column: str, parse: Callable[[str], list[T]]) -> list[T]:
@@ -109,7 +124,7 @@ class RowReader:
         found: list[T] = self.field(column, parse, [])
         return found
 
-    def problem(self, column: str | None, message: str) -> None:
+    def problem(self, column: str | None, message: str | Message) -> None:
         self.problems.add(self.row.number, column, message)
         self.ok = False
 
@@ -119,7 +134,8 @@ def table_format(path: Path, given: str | None = None) -> str:
     name = (given or path.suffix.lstrip(".")).lower()
     if name not in FORMATS:
         raise InputError(
-            f"cannot tell the format of {path.name!r}: name it .csv or .xlsx, or give --format",
+            N_("cannot tell the format of {name!r}: name it .csv or .xlsx, or give --format"),
+            name=path.name,
             where=str(path),
         )
     return name
@@ -141,23 +157,29 @@ def read_table(
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(
-                f"the file is {size / 1e6:.0f} MB; at most {MAX_FILE_BYTES // 1_000_000} MB",
+                N_("the file is {size:.0f} MB; at most {most} MB"),
+                size=size / 1e6,
+                most=MAX_FILE_BYTES // 1_000_000,
                 where=source,
             )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError("no such file", where=source) from None
+        raise InputError(N_("no such file"), where=source) from None
     except IsADirectoryError:
-        raise InputError("this is a directory, not a file", where=source) from None
+        raise InputError(N_("this is a directory, not a file"), where=source) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", where=source) from None
+        raise InputError(
+            N_("cannot read the file: {error}"), error=str(exc.strerror or exc), where=source
+        ) from None
     header, body = _read_xlsx(data, source) if kind == "xlsx" else _read_csv(data, source)
     columns = _check_columns(header, required, optional, source, aliases or {})
     rows = []
     for number, cells in body:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             raise InputError(
-                f"row {number} has more cells than the header has columns", where=source
+                N_("row {row} has more cells than the header has columns"),
+                row=number,
+                where=source,
             )
         values = {
             col: (cells[i].strip() if i < len(cells) else "") for i, col in enumerate(columns)
@@ -182,11 +204,15 @@ def _check_columns(
     unknown = [h.strip() for h, c in zip(header, columns, strict=True) if c and c not in known]
     if unknown:
         raise InputError(
-            f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-            f"the columns are: {', '.join([*required, *optional])}"
-            + (" (or their Swedish names, as in the Swedish template)" if aliases else ""),
-            where=source,
-        )
+            (N_("unknown columns {unknown}; the columns are: {columns}") if len(unknown) > 1
+             else N_("unknown column {unknown}; the columns are: {columns}"))
+            if not aliases
+            else (N_("unknown columns {unknown}; the columns are: {columns} (or their Swedish "
+                     "names, as in the Swedish template)") if len(unknown) > 1
+                  else N_("unknown column {unknown}; the columns are: {columns} (or their "
+                          "Swedish names, as in the Swedish template)")),
+            unknown=unknown, columns=[*required, *optional], where=source,
+        )  # fmt: skip
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
         names = [
@@ -195,15 +221,17 @@ def _check_columns(
             )
             for r in repeated
         ]
-        raise InputError(f"column {', '.join(names)} appears twice", where=source)
+        raise InputError(N_("column {names} appears twice"), names=names, where=source)
     other_names = {column: name for name, column in aliases.items() if name != column}
     missing = [
         f"{c} ({other_names[c]})" if c in other_names else c for c in required if c not in columns
     ]
     if missing:
         raise InputError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            "(the first row must name the columns)",
+            N_("missing columns {missing} (the first row must name the columns)")
+            if len(missing) > 1
+            else N_("missing column {missing} (the first row must name the columns)"),
+            missing=missing,
             where=source,
         )
     return columns
@@ -214,10 +242,12 @@ def _read_csv(data: bytes, source: str) -> tuple[list[str], list[tuple[int, list
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (byte {exc.start}): save the file as CSV UTF-8", where=source
+            N_("not UTF-8 text (byte {byte}): save the file as CSV UTF-8"),
+            byte=exc.start,
+            where=source,
         ) from None
     if "\x00" in text:
-        raise InputError("this is not a CSV file (it contains binary data)", where=source)
+        raise InputError(N_("this is not a CSV file (it contains binary data)"), where=source)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -225,9 +255,14 @@ def _read_csv(data: bytes, source: str) -> tuple[list[str], list[tuple[int, list
         lines = list(reader)
     except csv.Error as exc:
         # line_num counts the lines read so far: the one where the record went wrong.
-        raise InputError(f"not valid CSV at line {reader.line_num}: {exc}", where=source) from None
+        raise InputError(
+            N_("not valid CSV at line {line}: {error}"),
+            line=reader.line_num,
+            error=str(exc),
+            where=source,
+        ) from None
     if not lines or not any(cell.strip() for cell in lines[0]):
-        raise InputError("the file is empty: the first row must name the columns", where=source)
+        raise InputError(N_("the file is empty: the first row must name the columns"), where=source)
     # csv.reader counts records, not lines; a quoted cell may span lines, so number by record.
     return lines[0], [(i + 2, cells) for i, cells in enumerate(lines[1:])]
 
@@ -253,7 +288,7 @@ def _read_xlsx(data: bytes, source: str) -> tuple[list[str], list[tuple[int, lis
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        raise InputError("not an Excel .xlsx file (or a damaged one)", where=source) from None
+        raise InputError(N_("not an Excel .xlsx file (or a damaged one)"), where=source) from None
     try:
         sheet = book.worksheets[0]
         rows = [
@@ -264,7 +299,7 @@ def _read_xlsx(data: bytes, source: str) -> tuple[list[str], list[tuple[int, lis
         book.close()
     if not rows or not any(cell.strip() for cell in rows[0][1]):
         raise InputError(
-            "the first sheet is empty: its first row must name the columns", where=source
+            N_("the first sheet is empty: its first row must name the columns"), where=source
         )
     header = rows[0][1]
     while header and not header[-1].strip():

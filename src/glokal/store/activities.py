@@ -17,6 +17,7 @@ from sqlalchemy import Select, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from glokal.errors import NotFound
+from glokal.i18n import N_
 from glokal.store.models import (
     ActivityFundingRow,
     ActivityGoalRow,
@@ -236,7 +237,9 @@ def delete_activity(session: Session, activity_id: int) -> None:
 
 def _check_exists(session: Session, activity_id: int) -> None:
     if session.get(ActivityRow, activity_id) is None:
-        raise NotFound(f"there is no activity {activity_id}", where="activity")
+        raise NotFound(
+            N_("there is no activity {activity}"), activity=activity_id, where="activity"
+        )
 
 
 def _filtered(query: ActivityQuery) -> Select[Any]:
@@ -299,7 +302,9 @@ def find_activities(session: Session, query: ActivityQuery | None = None) -> lis
 def get_activity(session: Session, activity_id: int) -> Activity:
     found = _load(session, select(ActivityRow.id).where(ActivityRow.id == activity_id))
     if not found:
-        raise NotFound(f"there is no activity {activity_id}", where="activity")
+        raise NotFound(
+            N_("there is no activity {activity}"), activity=activity_id, where="activity"
+        )
     return found[0]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotFound
+from glokal.i18n import N_, Message
 from glokal.store.models import (
     LocalGoalRow,
     LocalGoalTargetRow,
@@ -100,32 +101,39 @@ def parent_loop(
     return ()
 
 
-def loop_message(chain: Sequence[str]) -> str:
+def loop_message(chain: Sequence[str]) -> Message:
     """What is wrong with the loop ``chain`` (from ``parent_loop``), naming the codes."""
     code, parent = chain[0], chain[1]
     if parent == code:
-        return f"local goal {code!r} cannot be its own parent"
-    return (
-        f"local goal {code!r} cannot have the parent {parent!r}: {parent!r} is under {code!r}, "
-        f"so the parents would form a loop ({' → '.join(chain)})"
+        return Message(N_("local goal {code!r} cannot be its own parent"), code=code)
+    return Message(
+        N_(
+            "local goal {code!r} cannot have the parent {parent!r}: {parent!r} is under "
+            "{code!r}, so the parents would form a loop ({chain})"
+        ),
+        code=code,
+        parent=parent,
+        chain=" → ".join(chain),
     )
 
 
-def parent_problems(session: Session, goals: Sequence[LocalGoal]) -> list[tuple[LocalGoal, str]]:
+def parent_problems(
+    session: Session, goals: Sequence[LocalGoal]
+) -> list[tuple[LocalGoal, Message]]:
     """Each of ``goals`` whose parent is neither stored nor among ``goals``, or would put it in
     a loop with what is stored and the other goals given, with what is wrong with it."""
     parents = local_goal_parents(session, sorted({g.unit for g in goals}))
     for goal in goals:
         parents.setdefault(goal.unit, {})[goal.code] = goal.parent
-    problems: list[tuple[LocalGoal, str]] = []
+    problems: list[tuple[LocalGoal, Message]] = []
     for goal in goals:
         unit_parents = parents[goal.unit]
         if goal.parent is not None and goal.parent not in unit_parents:
-            problems.append((
-                goal,
-                f"local goal {goal.code!r} names the parent {goal.parent!r}, which is neither "
-                f"stored nor among the goals given",
-            ))  # fmt: skip
+            problems.append((goal, Message(
+                N_("local goal {code!r} names the parent {parent!r}, which is neither stored "
+                   "nor among the goals given"),
+                code=goal.code, parent=goal.parent,
+            )))  # fmt: skip
         elif chain := parent_loop(goal.code, goal.parent, unit_parents):
             problems.append((goal, loop_message(chain)))
     return problems
@@ -145,8 +153,14 @@ def save_local_goals(session: Session, goals: Sequence[LocalGoal]) -> tuple[int,
     ``goals`` or already stored, and no goal may end up under itself; if one would, nothing
     is written."""
     if problems := parent_problems(session, goals):
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise InputError(problems[0][1] + more, where="parent")
+        if len(problems) == 1:
+            raise InputError(problems[0][1], where="parent")
+        raise InputError(
+            N_("{problem} (and {more} more)"),
+            problem=problems[0][1],
+            more=len(problems) - 1,
+            where="parent",
+        )
     inserted = updated = 0
     ids: dict[str, dict[str, int]] = {}
     pending = list(goals)
@@ -196,7 +210,9 @@ def save_local_goals(session: Session, goals: Sequence[LocalGoal]) -> tuple[int,
         if not progress:  # cannot happen after the check above; never loop for ever
             stuck = pending[0]
             raise InputError(
-                f"local goal {stuck.code!r}: its parent {stuck.parent!r} could not be stored",
+                N_("local goal {code!r}: its parent {parent!r} could not be stored"),
+                code=stuck.code,
+                parent=stuck.parent,
                 where="parent",
             )
     session.flush()
@@ -210,7 +226,10 @@ def save_local_indicator(session: Session, indicator: LocalIndicator) -> None:
         goal_id = _goal_ids(session, indicator.unit).get(indicator.goal)
         if goal_id is None:
             raise NotFound(
-                f"unit {indicator.unit} has no local goal {indicator.goal!r}", where="--goal"
+                N_("unit {unit} has no local goal {goal!r}"),
+                unit=indicator.unit,
+                goal=indicator.goal,
+                where="--goal",
             )
     values = {
         "local_goal_id": goal_id, "title": indicator.title, "kpi": indicator.kpi,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotFound
 from glokal.framework import GOAL_COUNT, GoalStatus
+from glokal.i18n import N_
 from glokal.store.models import GoalAssessmentRow, GoalRow, GoalSuggestionRow, PlaceRow
 
 DEFAULT_METHOD = "default"
@@ -73,17 +74,30 @@ def unit_name(session: Session, unit: str) -> str:
     """The name of a stored unit; NotFound naming the unit otherwise."""
     name = session.scalar(select(PlaceRow.name).where(PlaceRow.id == unit))
     if name is None:
-        raise NotFound(f"there is no unit {unit!r}; `glokal places` lists them", where="unit")
+        raise NotFound(
+            N_("there is no unit {unit!r}"),
+            unit=unit,
+            where="unit",
+            hint=N_("`glokal places` lists them"),
+        )
     return name
 
 
 def _check_goal(session: Session, goal: int) -> None:
     if not 1 <= goal <= GOAL_COUNT:
         raise InputError(
-            f"there is no goal {goal}; goals are numbered 1–{GOAL_COUNT}", where="goal"
+            N_("there is no goal {number}; goals are numbered 1–{count}"),
+            number=goal,
+            count=GOAL_COUNT,
+            where="goal",
         )
     if session.get(GoalRow, goal) is None:
-        raise NotFound(f"goal {goal} is not in the store; run `glokal init`", where="goal")
+        raise NotFound(
+            N_("goal {goal} is not in the store"),
+            goal=goal,
+            where="goal",
+            hint=N_("run `glokal init`"),
+        )
 
 
 def record_assessment(
@@ -168,7 +182,9 @@ def publish_assessment(session: Session, assessment_id: int, at: datetime) -> Go
     """Publish a draft decision (the public pages show it from now on)."""
     row = session.get(GoalAssessmentRow, assessment_id)
     if row is None:
-        raise NotFound(f"there is no assessment {assessment_id}", where="assessment")
+        raise NotFound(
+            N_("there is no assessment {assessment}"), assessment=assessment_id, where="assessment"
+        )
     if row.published_at is None:
         row.published_at = _utc(at)
         session.flush()

@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from glokal.errors import InputError, SchemaNotReady, StoreError
+from glokal.i18n import N_
 from glokal.store.database import Store
 from glokal.store.models import Base, DataChangeRow
 
@@ -85,10 +86,12 @@ def _written_whole(path: Path) -> Iterator[Path]:
     partial = _partial(path)
     try:
         if path.is_dir():
-            raise InputError("this is a directory; give a file name", where=str(path))
+            raise InputError(N_("this is a directory; give a file name"), where=str(path))
         if not path.parent.is_dir():
             raise InputError(
-                f"cannot write the backup: there is no directory {path.parent}", where=str(path)
+                N_("cannot write the backup: there is no directory {directory}"),
+                directory=str(path.parent),
+                where=str(path),
             )
         _remove_sqlite_file(partial)
         yield partial
@@ -96,7 +99,7 @@ def _written_whole(path: Path) -> Iterator[Path]:
     except OSError as exc:
         _remove_sqlite_file(partial)
         raise InputError(
-            f"cannot write the backup: {exc.strerror or exc}", where=str(path)
+            N_("cannot write the backup: {error}"), error=str(exc.strerror or exc), where=str(path)
         ) from None
     except BaseException:
         _remove_sqlite_file(partial)
@@ -116,7 +119,8 @@ def take_backup(store: Store, path: Path, progress: Progress | None = None) -> B
     revision = store.current_revision()
     if revision is None:
         raise SchemaNotReady(
-            f"the database {store.display_url} has no Glokal schema; there is nothing to back up",
+            N_("the database {url} has no Glokal schema; there is nothing to back up"),
+            url=store.display_url,
             where=store.setting,
         )
     with _written_whole(path) as partial:
@@ -145,12 +149,17 @@ def _summary_of(file: Path, path: Path, revision: str) -> BackupSummary:
 def _backup_sqlite(store: Store, partial: Path, report: Progress) -> None:
     database = store.url.database
     if not database or database == ":memory:" or not Path(database).is_file():
-        raise StoreError(f"there is no database file at {store.display_url}", where=store.setting)
+        raise StoreError(
+            N_("there is no database file at {url}"), url=store.display_url, where=store.setting
+        )
     try:
         _copy_sqlite(database, partial, report)
     except sqlite3.Error as exc:
         raise StoreError(
-            f"cannot back up the database {store.display_url}: {exc}", where=store.setting
+            N_("cannot back up the database {url}: {error}"),
+            url=store.display_url,
+            error=str(exc),
+            where=store.setting,
         ) from None
 
 
@@ -178,9 +187,15 @@ def _copy_sqlite(database: str, partial: Path, report: Progress) -> None:
 def _backup_postgresql(store: Store, revision: str, partial: Path, report: Progress) -> None:
     if revision != store.head_revision():
         raise SchemaNotReady(
-            f"the database {store.display_url} is at schema revision {revision}, this version "
-            f"of Glokal backs up {store.head_revision()}; run `glokal db upgrade` first",
+            N_(
+                "the database {url} is at schema revision {revision}, this version of Glokal "
+                "backs up {head}"
+            ),
+            url=store.display_url,
+            revision=revision,
+            head=store.head_revision(),
             where=store.setting,
+            hint=N_("run `glokal db upgrade` first"),
         )
     target = Store(make_url(f"sqlite:///{partial}"))
     try:
@@ -287,33 +302,37 @@ def read_backup_revision(path: Path) -> str:
     """Check that ``path`` is an undamaged Glokal backup and return its schema revision."""
     where = str(path)
     if not path.exists():
-        raise InputError("no such file", where=where)
+        raise InputError(N_("no such file"), where=where)
     if not path.is_file():
-        raise InputError("this is a directory, not a backup file", where=where)
+        raise InputError(N_("this is a directory, not a backup file"), where=where)
     try:
         with path.open("rb") as handle:
             magic = handle.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", where=where) from None
+        raise InputError(
+            N_("cannot read the file: {error}"), error=str(exc.strerror or exc), where=where
+        ) from None
     if magic != SQLITE_MAGIC:
         raise InputError(
-            "not a Glokal backup (not an SQLite file; `glokal backup` writes one)", where=where
+            N_("not a Glokal backup (not an SQLite file; `glokal backup` writes one)"), where=where
         )
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
             check = [row[0] for row in db.execute("PRAGMA quick_check")]
             if check != ["ok"]:
-                raise InputError(f"the backup is damaged: {check[0]}", where=where)
+                raise InputError(N_("the backup is damaged: {error}"), error=check[0], where=where)
             names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" not in names or not names >= REFERENCE_TABLES:
                 raise InputError(
-                    "not a Glokal backup (an SQLite file without Glokal's schema)", where=where
+                    N_("not a Glokal backup (an SQLite file without Glokal's schema)"), where=where
                 )
             found = db.execute("SELECT version_num FROM alembic_version").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise InputError(f"the backup is damaged or unreadable: {exc}", where=where) from None
+        raise InputError(
+            N_("the backup is damaged or unreadable: {error}"), error=str(exc), where=where
+        ) from None
     if len(found) != 1:
-        raise InputError("not a Glokal backup (no schema revision)", where=where)
+        raise InputError(N_("not a Glokal backup (no schema revision)"), where=where)
     revision: str = found[0][0]
     return revision
 
@@ -327,8 +346,12 @@ def restore_backup(
     head = store.head_revision()
     if revision != head:
         raise InputError(
-            f"the backup is at schema revision {revision}, this version of Glokal restores "
-            f"revision {head}; restore it with the Glokal version that wrote it",
+            N_(
+                "the backup is at schema revision {revision}, this version of Glokal restores "
+                "revision {head}; restore it with the Glokal version that wrote it"
+            ),
+            revision=revision,
+            head=head,
             where=str(path),
         )
     if store.is_sqlite:
@@ -338,9 +361,12 @@ def restore_backup(
         store.upgrade()  # an empty database gets the (empty) schema first
     elif current != head:
         raise SchemaNotReady(
-            f"the database {store.display_url} is at schema revision {current}, the backup at "
-            f"{revision}; run `glokal db upgrade` first",
+            N_("the database {url} is at schema revision {current}, the backup at {revision}"),
+            url=store.display_url,
+            current=current,
+            revision=revision,
             where=store.setting,
+            hint=N_("run `glokal db upgrade` first"),
         )
     uri = f"{path.resolve().as_uri()}?mode=ro"
     driver_errors = (DBAPIError, sqlite3.Error, store.engine.dialect.loaded_dbapi.Error)
@@ -378,7 +404,9 @@ def restore_backup(
                     raw.execute("DETACH DATABASE backup")
     except driver_errors as exc:
         raise StoreError(
-            f"the restore failed at {step}, nothing was changed: {_first_line(exc)}",
+            N_("the restore failed at {step}, nothing was changed: {error}"),
+            step=step,
+            error=_first_line(exc),
             where=str(path),
         ) from None
     return BackupSummary(path=path, revision=revision, rows=totals)
@@ -399,8 +427,12 @@ def _check_empty(store: Store, target: Connection, replace: bool) -> None:
     if held:
         listed = ", ".join(f"{name} ({count})" for name, count in sorted(held.items()))
         raise InputError(
-            f"the database {store.display_url} holds data ({listed}); give --replace to "
-            "replace everything in it by the backup",
+            N_(
+                "the database {url} holds data ({listed}); give --replace to replace everything "
+                "in it by the backup"
+            ),
+            url=store.display_url,
+            listed=listed,
             where=store.setting,
         )
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotFound
+from glokal.i18n import N_
 from glokal.store.models import CommentRow, PlaceRow
 
 MAX_AUTHOR_LENGTH = 100
@@ -66,14 +67,18 @@ def add_comment(
     """A new pending comment; InputError for an empty or too long text."""
     text, name = body.strip(), author.strip()
     if not text:
-        raise InputError("the comment is empty", where="body")
+        raise InputError(N_("the comment is empty"), where="body")
     if len(text) > MAX_BODY_LENGTH:
-        raise InputError(f"the comment is longer than {MAX_BODY_LENGTH} characters", where="body")
+        raise InputError(
+            N_("the comment is longer than {count} characters"), count=MAX_BODY_LENGTH, where="body"
+        )
     if len(name) > MAX_AUTHOR_LENGTH:
-        raise InputError(f"the name is longer than {MAX_AUTHOR_LENGTH} characters", where="name")
+        raise InputError(
+            N_("the name is longer than {count} characters"), count=MAX_AUTHOR_LENGTH, where="name"
+        )
     unit_name = session.scalar(select(PlaceRow.name).where(PlaceRow.id == unit))
     if unit_name is None:
-        raise NotFound(f"there is no unit {unit!r}", where="unit")
+        raise NotFound(N_("there is no unit {unit!r}"), unit=unit, where="unit")
     row = CommentRow(
         unit=unit, goal=goal, author=name, body=text, status="pending",
         address_hash=address_hash, created_at=_utc(now),
@@ -125,7 +130,7 @@ def get_comment(session: Session, comment_id: int) -> Comment:
         .where(CommentRow.id == comment_id)
     ).first()
     if found is None:
-        raise NotFound(f"there is no comment {comment_id}", where="comment")
+        raise NotFound(N_("there is no comment {comment}"), comment=comment_id, where="comment")
     return _comment(found[0], found[1])
 
 
@@ -134,10 +139,12 @@ def moderate_comment(
 ) -> Comment:
     """Approve or reject a comment; returns it as it is now."""
     if status not in ("approved", "rejected"):
-        raise InputError(f"{status!r} is not approved or rejected", where="action")
+        raise InputError(
+            N_("{status!r} is not approved or rejected"), status=status, where="action"
+        )
     row = session.get(CommentRow, comment_id)
     if row is None:
-        raise NotFound(f"there is no comment {comment_id}", where="comment")
+        raise NotFound(N_("there is no comment {comment}"), comment=comment_id, where="comment")
     row.status, row.moderated_by, row.moderated_at = status, by, _utc(now)
     session.flush()
     return get_comment(session, comment_id)

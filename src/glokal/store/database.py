@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from glokal.errors import DatabaseUnavailable, InputError, SchemaNotReady, StoreError
 from glokal.framework import Framework, load_framework
+from glokal.i18n import N_
 from glokal.places import Places, load_places
 from glokal.store.models import GoalRow
 from glokal.store.reference import ReferenceCounts, load_reference
@@ -90,18 +91,25 @@ class Store:
             yield
         except OperationalError as exc:
             raise DatabaseUnavailable(
-                f"cannot use the database {self.display_url}: {_first_line(exc)}",
+                N_("cannot use the database {url}: {error}"),
+                url=self.display_url,
+                error=_first_line(exc),
                 where=self.setting,
             ) from None
         except DBAPIError as exc:
             raise StoreError(
-                f"the database {self.display_url} refused: {_first_line(exc)}", where=self.setting
+                N_("the database {url} refused: {error}"),
+                url=self.display_url,
+                error=_first_line(exc),
+                where=self.setting,
             ) from None
         except BrokenPipeError:
             raise  # the reader of our output went away (`| head`): not the database's doing
         except OSError as exc:
             raise StoreError(
-                f"cannot use the database {self.display_url}: {exc.strerror or exc}",
+                N_("cannot use the database {url}: {error}"),
+                url=self.display_url,
+                error=str(exc.strerror or exc),
                 where=self.setting,
             ) from None
 
@@ -203,7 +211,11 @@ class Store:
             try:
                 command.upgrade(config, revision)
             except CommandError as exc:
-                raise InputError(str(exc), where="--revision") from None
+                raise InputError(
+                    N_("cannot upgrade to this revision: {error}"),
+                    error=str(exc),
+                    where="--revision",
+                ) from None
             after = MigrationContext.configure(connection).get_current_revision()
         return before, after
 
@@ -222,27 +234,39 @@ class Store:
             and not Path(database).exists()
         ):
             raise SchemaNotReady(
-                f"the database {self.display_url} does not exist yet; run `glokal init`",
+                N_("the database {url} does not exist yet"),
+                url=self.display_url,
                 where=self.setting,
+                hint=N_("run `glokal init`"),
             )
         current, head = self.current_revision(), self.head_revision()
         if current is None:
             raise SchemaNotReady(
-                f"the database {self.display_url} has no Glokal schema yet; run `glokal init`",
+                N_("the database {url} has no Glokal schema yet"),
+                url=self.display_url,
                 where=self.setting,
+                hint=N_("run `glokal init`"),
             )
         if current != head:
             raise SchemaNotReady(
-                f"the database {self.display_url} is at schema revision {current}, this version "
-                f"of Glokal needs {head}; run `glokal db upgrade`",
+                N_(
+                    "the database {url} is at schema revision {current}, this version of "
+                    "Glokal needs {head}"
+                ),
+                url=self.display_url,
+                current=current,
+                head=head,
                 where=self.setting,
+                hint=N_("run `glokal db upgrade`"),
             )
         with self.connect() as connection:
             goals = connection.scalar(select(func.count()).select_from(GoalRow))
         if not goals:
             raise SchemaNotReady(
-                f"the database {self.display_url} has no reference data yet; run `glokal init`",
+                N_("the database {url} has no reference data yet"),
+                url=self.display_url,
                 where=self.setting,
+                hint=N_("run `glokal init`"),
             )
 
     # -- reference data --------------------------------------------------------------------

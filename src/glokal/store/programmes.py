@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotFound
+from glokal.i18n import N_, Message
 from glokal.store.models import (
     ActivityRow,
     ProgrammeEventRow,
@@ -116,8 +117,12 @@ def save_programme(session: Session, programme: Programme, *, replace: bool = Tr
         )
         if taken:
             raise InputError(
-                f"programme {programme.id!r}: members have taken the steps "
-                f"{', '.join(sorted(dropped))}, which the new definition leaves out",
+                N_(
+                    "programme {programme!r}: members have taken the steps {steps}, which the "
+                    "new definition leaves out"
+                ),
+                programme=programme.id,
+                steps=sorted(dropped),
                 where="steps",
             )
         session.execute(
@@ -159,9 +164,15 @@ def list_programmes(session: Session) -> list[Programme]:
 def get_programme(session: Session, programme_id: str) -> Programme:
     row = session.get(ProgrammeRow, programme_id)
     if row is None:
-        known = ", ".join(session.scalars(select(ProgrammeRow.id).order_by(ProgrammeRow.id)))
+        known = list(session.scalars(select(ProgrammeRow.id).order_by(ProgrammeRow.id)))
+        if not known:
+            raise NotFound(
+                N_("there is no programme {programme!r}"), programme=programme_id, where="programme"
+            )
         raise NotFound(
-            f"there is no programme {programme_id!r}" + (f"; there are: {known}" if known else ""),
+            N_("there is no programme {programme!r}; there are: {known}"),
+            programme=programme_id,
+            known=known,
             where="programme",
         )
     steps = session.scalars(
@@ -189,8 +200,10 @@ def save_membership(session: Session, programme_id: str, member: Membership) -> 
     for code, _taken in member.steps_taken:
         if code not in codes:
             raise NotFound(
-                f"programme {programme_id!r} has no step {code!r}; its steps are "
-                f"{', '.join(sorted(codes)) or '(none)'}",
+                N_("programme {programme!r} has no step {code!r}; its steps are {steps}"),
+                programme=programme_id,
+                code=code,
+                steps=sorted(codes) or Message(N_("(none)")),
                 where="--step",
             )
     row = session.get(ProgrammeMemberRow, (programme_id, member.unit))
@@ -198,11 +211,19 @@ def save_membership(session: Session, programme_id: str, member: Membership) -> 
     left = member.left if member.left is not None else (row.left if row else None)
     if joined is not None and programme.end is not None and joined > programme.end:
         raise InputError(
-            f"programme {programme_id!r} ended on {programme.end}; no unit joins it on {joined}",
+            N_("programme {programme!r} ended on {end}; no unit joins it on {joined}"),
+            programme=programme_id,
+            end=programme.end,
+            joined=joined,
             where="--joined",
         )
     if joined is not None and left is not None and left < joined:
-        raise InputError(f"left on {left}, before joining on {joined}", where="--left")
+        raise InputError(
+            N_("left on {left}, before joining on {joined}"),
+            left=left,
+            joined=joined,
+            where="--left",
+        )
     for code, taken in member.steps_taken:
         _check_step_date(programme, member.unit, joined, code, taken, where="--taken")
     if member.joined is not None:  # a new date of joining must still come before every step
@@ -259,15 +280,21 @@ def _check_step_date(
         return
     reasons = []
     if joined is not None and taken < joined:
-        reasons.append(f"{unit} joined it on {joined}")
+        reasons.append(Message(N_("{unit} joined it on {joined}"), unit=unit, joined=joined))
     if programme.start is not None and taken < programme.start:
-        reasons.append(f"it started on {programme.start}")
+        reasons.append(Message(N_("it started on {start}"), start=programme.start))
     if programme.end is not None and taken > programme.end:
-        reasons.append(f"it ended on {programme.end}")
+        reasons.append(Message(N_("it ended on {end}"), end=programme.end))
     if reasons:
+        because = reasons[0]
+        for reason in reasons[1:]:
+            because = Message(N_("{first} and {second}"), first=because, second=reason)
         raise InputError(
-            f"step {code!r} of programme {programme.id!r} cannot be taken on {taken}: "
-            + " and ".join(reasons),
+            N_("step {code!r} of programme {programme!r} cannot be taken on {taken}: {because}"),
+            code=code,
+            programme=programme.id,
+            taken=taken,
+            because=because,
             where=where,
         )
 

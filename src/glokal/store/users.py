@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotFound
+from glokal.i18n import N_
 from glokal.store.models import (
     ROLES,
     ApiTokenRow,
@@ -94,14 +95,19 @@ def parse_email(text: str, *, where: str = "email") -> str:
     """An e-mail address, stripped and lower-cased; InputError if it does not look like one."""
     email = text.strip().lower()
     if len(email) > 254 or not _EMAIL.fullmatch(email):
-        raise InputError(f"{text!r} is not an e-mail address", where=where)
+        raise InputError(N_("{text!r} is not an e-mail address"), text=text, where=where)
     return email
 
 
 def parse_role(text: str, *, where: str = "--role") -> str:
     role = text.strip().lower()
     if role not in ROLES:
-        raise InputError(f"{text!r} is not a role; use one of: {', '.join(ROLES)}", where=where)
+        raise InputError(
+            N_("{text!r} is not a role; use one of: {allowed}"),
+            text=text,
+            allowed=tuple(ROLES),
+            where=where,
+        )
     return role
 
 
@@ -109,11 +115,15 @@ def check_password(password: str, *, where: str = "password") -> str:
     """A new password: at least MIN_PASSWORD_LENGTH characters."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InputError(
-            f"the password must have at least {MIN_PASSWORD_LENGTH} characters", where=where
+            N_("the password must have at least {count} characters"),
+            count=MIN_PASSWORD_LENGTH,
+            where=where,
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InputError(
-            f"the password must have at most {MAX_PASSWORD_LENGTH} characters", where=where
+            N_("the password must have at most {count} characters"),
+            count=MAX_PASSWORD_LENGTH,
+            where=where,
         )
     return password
 
@@ -139,17 +149,20 @@ def add_user(
     checked_role = parse_role(role)
     check_password(password, where="password")
     if checked_role == "admin" and units:
-        raise InputError("an admin may change every unit; give no --unit", where="--unit")
+        raise InputError(N_("an admin may change every unit; give no --unit"), where="--unit")
     if checked_role == "editor" and not units:
-        raise InputError("an editor needs at least one --unit", where="--unit")
+        raise InputError(N_("an editor needs at least one --unit"), where="--unit")
     known = set(session.scalars(select(PlaceRow.id).where(PlaceRow.id.in_(units))))
     unknown = [u for u in units if u not in known]
     if unknown:
         raise NotFound(
-            f"there is no unit {unknown[0]!r}; `glokal places` lists them", where="--unit"
+            N_("there is no unit {unit!r}"),
+            unit=unknown[0],
+            where="--unit",
+            hint=N_("`glokal places` lists them"),
         )
     if session.scalar(select(UserRow.id).where(UserRow.email == address)) is not None:
-        raise InputError(f"there is already a user {address}", where="EMAIL")
+        raise InputError(N_("there is already a user {email}"), email=address, where="EMAIL")
     row = UserRow(
         email=address, password_hash=_hasher.hash(password), role=checked_role, active=True,
         created_at=_utc(now),
@@ -165,7 +178,7 @@ def add_user(
 def get_user(session: Session, email: str) -> User:
     row = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
     if row is None:
-        raise NotFound(f"there is no user {email!r}", where="EMAIL")
+        raise NotFound(N_("there is no user {email!r}"), email=email, where="EMAIL")
     return _user(session, row)
 
 
@@ -207,7 +220,7 @@ def set_password(session: Session, user_id: int, password: str) -> None:
     check_password(password, where="new")
     row = session.get(UserRow, user_id)
     if row is None:
-        raise NotFound(f"there is no user {user_id}", where="user")
+        raise NotFound(N_("there is no user {user}"), user=user_id, where="user")
     row.password_hash = _hasher.hash(password)
     session.flush()
 

@@ -165,7 +165,7 @@ def target(target: str, session: SessionDep) -> m.TargetOut:
     try:
         wanted = parse_target_id(target, where="target")
     except InputError as exc:
-        raise NotFound(exc.message, where="target") from None
+        raise NotFound(exc.msg, where="target") from None
     for t in list_targets(session, int(wanted.split(".")[0])):
         if t.id == wanted:
             return _target_out(t)

@@ -90,7 +90,7 @@ def _kind(text: str) -> str:
     try:
         return parse_kind(text)
     except InputError as exc:
-        raise InputError(exc.message, where="kind") from None
+        raise InputError(exc.msg, where="kind") from None
 
 
 def _field(parse: Callable[[str], str], text: str, where: str) -> str | None:
@@ -99,7 +99,7 @@ def _field(parse: Callable[[str], str], text: str, where: str) -> str | None:
     try:
         return parse(text.strip())
     except InputError as exc:
-        raise InputError(exc.message, where=where) from None
+        raise InputError(exc.msg, where=where) from None
 
 
 def _activity_out(a: Activity) -> m.ActivityOut:

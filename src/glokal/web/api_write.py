@@ -65,14 +65,14 @@ def _unit(text: str) -> str:
     try:
         return parse_place_id(text, where="unit")
     except InputError as exc:
-        raise NotFound(exc.message, where="unit") from None
+        raise NotFound(exc.msg, where="unit") from None
 
 
 def _goal(text: str) -> int:
     try:
         return parse_goal_number(text, where="goal")
     except InputError as exc:
-        raise NotFound(exc.message, where="goal") from None
+        raise NotFound(exc.msg, where="goal") from None
 
 
 class AssessmentIn(BaseModel):

@@ -7,6 +7,9 @@ place: an error page for a page, JSON for a `.json` twin or the API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -22,10 +25,10 @@ from glokal.errors import (
     PermissionDenied,
     StoreError,
 )
-from glokal.i18n import translator
+from glokal.i18n import Gettext, english, translator
 from glokal.settings import Settings
 from glokal.store import Store
-from glokal.web.messages import translated
+from glokal.web.messages import http_message, said, validation_message
 from glokal.web.pagecache import PageCache
 from glokal.web.render import make_environment, request_language
 
@@ -93,13 +96,16 @@ def _wants_json(request: Request) -> bool:
     return path.endswith(".json") or path.startswith("/api/")
 
 
-def _error(request: Request, status: int, message: str, where: str | None = None) -> Response:
+def _error(
+    request: Request, status: int, message: Callable[[Gettext], str], where: str | None = None
+) -> Response:
+    """The error page (or JSON) for ``status``; ``message`` says what is wrong in a language."""
     if _wants_json(request):
-        return JSONResponse({"error": message, "where": where}, status_code=status)
+        return JSONResponse({"error": message(english), "where": where}, status_code=status)
     lang = request_language(request)
     gettext = translator(lang)
     html = request.app.state.templates.get_template("error.html").render(
-        lang=lang, _=gettext, status=status, message=translated(message, gettext),
+        lang=lang, _=gettext, status=status, message=message(gettext),
         link=lambda p: f"/en{p}" if lang == "en" else p, path="/", user=None,
         other_language="/", json_link="/index.json", version=__version__,
     )  # fmt: skip
@@ -159,17 +165,24 @@ def create_app(settings: Settings, store: Store | None = None) -> GlokalApp:
             else 503 if isinstance(exc, StoreError)
             else 400
         )  # fmt: skip
-        return _error(request, status, exc.message, exc.where)
+        if _wants_json(request):  # the API's English, as before (its CLI hints kept)
+            return _error(request, status, lambda _: exc.message, exc.where)
+        return _error(request, status, partial(said, exc), exc.where)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+        detail = str(exc.detail)
+        if _wants_json(request):
+            return _error(request, exc.status_code, lambda _: detail)
+        return _error(request, exc.status_code, partial(http_message, exc.status_code, detail))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"msg": "invalid request", "loc": ()}
         where = ".".join(str(part) for part in first.get("loc", ()))
-        return _error(request, 422, str(first.get("msg")), where or None)
+        if _wants_json(request):
+            return _error(request, 422, lambda _: str(first.get("msg")), where or None)
+        return _error(request, 422, partial(validation_message, first), where or None)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:

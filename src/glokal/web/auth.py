@@ -43,6 +43,7 @@ from glokal.store.users import (
     set_password,
     verify_password,
 )
+from glokal.web.messages import said
 from glokal.web.render import render, request_language, url_for_lang
 
 SESSION_COOKIE = "glokal_session"
@@ -211,7 +212,7 @@ def install(app: FastAPI) -> None:
                 _link(request, "/logga-in") + "?next=" + quote(here, safe="/"), status_code=303
             )
         message = exc.message if isinstance(exc, GlokalError) else str(exc)
-        return _error(request, 401, message, "login")
+        return _error(request, 401, lambda _: message, "login")
 
     app.add_exception_handler(LoginRequired, login_required)
     app.add_middleware(AuthState)
@@ -311,7 +312,7 @@ def change_password(
             try:
                 set_password(session, user.id, new)
             except InputError as exc:
-                errors["new"] = exc.message
+                errors["new"] = said(exc, gettext)
         if not errors:
             ended = close_other_sessions(session, user.id, keep=request.cookies.get(SESSION_COOKIE))
             record_change(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from glokal.analysis.decisions import check_decision
 from glokal.errors import InputError, NotFound, PermissionDenied
 from glokal.framework import GoalStatus, load_framework, parse_status
+from glokal.i18n import N_, Message, english
 from glokal.register import activity_context, activity_to_row
 from glokal.register.activities import activity_from_row
 from glokal.register.fields import parse_code, parse_targets
@@ -32,9 +33,12 @@ from glokal.store.assessments import (
 )
 from glokal.store.audit import record_change
 from glokal.store.users import User
-from glokal.web.messages import translated
+from glokal.web.messages import said, web_gettext
 
 Gettext = Callable[[str], str]
+
+
+ACTIVITY_OF_ANOTHER_UNIT = N_("activity {activity} is not one of {unit}'s")
 
 
 class FormInvalid(InputError):
@@ -48,19 +52,19 @@ class FormInvalid(InputError):
 
 class FieldProblems(RowProblems):
     """RowProblems of one form: each problem kept by its field (the template's column), in
-    the language of ``gettext`` (the register's checks say what is wrong in English)."""
+    the language of ``gettext``, as the web words it (web/messages.py)."""
 
     def __init__(self, gettext: Gettext | None = None) -> None:
         super().__init__("form")
         self.fields: dict[str, str] = {}
         self.gettext = gettext
 
-    def add(self, row: int, column: str | None, message: str) -> None:
-        if self.gettext is not None:
-            message = translated(message, self.gettext)
-        super().add(row, column, message)
+    def add(self, row: int, column: str | None, message: str | Message) -> None:
+        problem = message if isinstance(message, Message) else Message(message)
+        super().add(row, column, problem)
+        text = problem.said(web_gettext(self.gettext or english))
         key = column or "form"
-        self.fields[key] = f"{self.fields[key]}; {message}" if key in self.fields else message
+        self.fields[key] = f"{self.fields[key]}; {text}" if key in self.fields else text
 
 
 def ensure_can_edit(user: User, unit: str, gettext: Gettext) -> None:
@@ -132,7 +136,7 @@ def save_assessment(
                 "justification": gettext(
                     "The status differs from Glokal's suggestion: say why in the justification."
                 ),
-            }.get(field, exc.message)
+            }.get(field) or said(exc, gettext)
     if errors:
         raise FormInvalid(errors)
     before = current_assessment(session, unit, goal)
@@ -171,7 +175,9 @@ def save_activity(
         before = get_activity(session, activity_id)
         if before.unit != unit:
             ensure_can_edit(user, before.unit, gettext)
-            raise NotFound(f"activity {activity_id} is not one of {unit}'s", where="activity")
+            raise NotFound(
+                ACTIVITY_OF_ANOTHER_UNIT, activity=activity_id, unit=unit, where="activity"
+            )
     row = Row(1, {k: v.strip() for k, v in cells.items()} | {"unit": unit,
               "published": "yes" if publish else "no"})  # fmt: skip
     problems = FieldProblems(gettext)

@@ -61,7 +61,7 @@ def _place_goal(unit: str, number: str) -> tuple[str, int]:
     try:
         return parse_place_id(unit, where="unit"), parse_goal_number(number, where="goal")
     except InputError as exc:
-        raise NotFound(exc.message, where=exc.where) from None
+        raise NotFound(exc.msg, where=exc.where) from None
 
 
 @router.post("/{unit}/mal/{number}/kommentar")
@@ -142,7 +142,7 @@ def moderate(
     if not user.can_moderate:
         raise forbid(request, N_("Only reviewers and admins moderate comments."))
     if not comment.isdigit() or len(comment) > 12:
-        raise NotFound(f"there is no comment {comment!r}", where="comment")
+        raise NotFound(N_("there is no comment {comment!r}"), comment=comment, where="comment")
     before = get_comment(session, int(comment))
     if not user.can_moderate_unit(before.unit):
         raise PermissionDenied(
@@ -150,7 +150,7 @@ def moderate(
         )
     status = {"approve": "approved", "reject": "rejected"}.get(action)
     if status is None:
-        raise InputError(f"{action!r} is not approve or reject", where="action")
+        raise InputError(N_("{action!r} is not approve or reject"), action=action, where="action")
     at = now()
     after = moderate_comment(session, before.id, status, by=user.email, now=at)
     record_change(

@@ -36,6 +36,7 @@ from glokal.store.models import ACTIVITY_KINDS
 from glokal.store.users import User
 from glokal.web.auth import CurrentUser, FormData, WriteSession, check_csrf, forbid, now
 from glokal.web.changes import (
+    ACTIVITY_OF_ANOTHER_UNIT,
     LOCAL_GOAL_FIELDS,
     AssessmentInput,
     FormInvalid,
@@ -69,19 +70,19 @@ def _goal(text: str) -> int:
     try:
         return parse_goal_number(text, where="goal")
     except InputError as exc:
-        raise NotFound(exc.message, where="goal") from None
+        raise NotFound(exc.msg, where="goal") from None
 
 
 def _place(session: Session, unit: str) -> Place:
     for place in list_places(session):
         if place.id == unit:
             return place
-    raise NotFound(f"there is no unit {unit!r}", where="unit")
+    raise NotFound(N_("there is no unit {unit!r}"), unit=unit, where="unit")
 
 
 def _publish(action: str) -> bool:
     if action not in ("draft", "publish"):
-        raise InputError(f"{action!r} is not draft or publish", where="action")
+        raise InputError(N_("{action!r} is not draft or publish"), action=action, where="action")
     return action == "publish"
 
 
@@ -186,7 +187,7 @@ def _assessment_form(
     place = _place(session, unit)
     goal_record = next((g for g in list_goals(session) if g.number == goal), None)
     if goal_record is None:
-        raise NotFound(f"there is no goal {goal}", where="goal")
+        raise NotFound(N_("there is no goal {goal}"), goal=goal, where="goal")
     published = next((a for a in published_assessments(session, unit) if a.goal == goal), None)
     current = next((a for a in current_assessments(session, unit) if a.goal == goal), None)
     draft = current if current is not None and current.published_at is None else None
@@ -266,11 +267,11 @@ def activity_new(
 
 def _stored_activity(session: Session, user: User, unit: str, text: str, lang: str) -> Activity:
     if not text.isdigit() or len(text) > 12:
-        raise NotFound(f"there is no activity {text!r}", where="activity")
+        raise NotFound(N_("there is no activity {activity!r}"), activity=text, where="activity")
     activity = get_activity(session, int(text))
     if activity.unit != unit:
         ensure_can_edit(user, activity.unit, translator(lang))
-        raise NotFound(f"activity {text} is not one of {unit}'s", where="activity")
+        raise NotFound(ACTIVITY_OF_ANOTHER_UNIT, activity=text, unit=unit, where="activity")
     return activity
 
 

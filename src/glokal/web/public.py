@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotFound
 from glokal.framework import parse_goal_number
+from glokal.i18n import N_
 from glokal.places import parse_place_id
 from glokal.publish.pages import (
     activities_page,
@@ -43,14 +44,14 @@ def _unit(text: str) -> str:
     try:
         return parse_place_id(text, where="unit")
     except InputError:
-        raise NotFound(f"there is no page {text!r}", where="unit") from None
+        raise NotFound(N_("there is no page {text!r}"), text=text, where="unit") from None
 
 
 def _goal(text: str) -> int:
     try:
         return parse_goal_number(text, where="goal")
     except InputError as exc:
-        raise NotFound(exc.message, where="goal") from None
+        raise NotFound(exc.msg, where="goal") from None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -90,7 +91,7 @@ def _activity_query(
             published_only=True,
         )
     except InputError as exc:
-        raise InputError(exc.message, where=exc.where or "query") from None
+        raise InputError(exc.msg, where=exc.where or "query") from None
     return query, shown
 
 
