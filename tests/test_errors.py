@@ -25,6 +25,7 @@ ERRORS = {
 CONVERTED = (
     "framework",
     "places",
+    "kolada",
     "analysis",
     "mapping",
     "store",

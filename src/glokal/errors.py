@@ -119,7 +119,8 @@ class KoladaError(GlokalError):
     def __init__(
         self, message: str | Message, /, *, url: str, where: str | None = None, **params: object
     ) -> None:
-        super().__init__(as_message(message, params), where=where)
+        # The url (and a response's status) are the message's values too: "{url}" may say it.
+        super().__init__(as_message(message, {"url": url, **params}), where=where)
         self.url = url
 
 
@@ -133,7 +134,7 @@ class KoladaResponseError(KoladaError):
     def __init__(
         self, message: str | Message, /, *, url: str, status: int, **params: object
     ) -> None:
-        super().__init__(as_message(message, params), url=url)
+        super().__init__(as_message(message, {"status": status, **params}), url=url)
         self.status = status
 
 

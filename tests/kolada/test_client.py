@@ -9,7 +9,9 @@ import gc
 import polars as pl
 import pytest
 
+from glokal.errors import KoladaResponseError, KoladaUnavailable
 from glokal.kolada import KoladaClient
+from glokal.kolada.client import RetryPolicy
 from glokal.kolada.wire import DataItem, Malformed, items_frame, read_data, read_items
 from tests.conftest import KOLADA_DATA
 from tests.kolada.conftest import FAST_RETRY, YEARS
@@ -119,3 +121,31 @@ def test_a_real_kolada_page_is_read_by_polars_itself(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("glokal.kolada.wire.read_data", not_used)
     page = read_items(body)
     assert page.values.height == 303 and page.values.equals(lax)
+
+
+def test_kolada_errors_name_the_url_in_the_interface_language(replay: ReplayServer) -> None:
+    """A 4xx and a server that never answers: English for logs, Swedish and English at the edge."""
+
+    async def missing() -> None:
+        async with KoladaClient(replay.base_url + "/nope", rate=0, retry=FAST_RETRY) as client:
+            await client.kpis()
+
+    with pytest.raises(KoladaResponseError) as answered:
+        asyncio.run(missing())
+    url = answered.value.url
+    assert answered.value.status == 404 and "/v3/nope/kpi" in url
+    assert str(answered.value).startswith(f"Kolada answered HTTP 404 for {url}: ")
+    assert answered.value.in_language("sv").startswith(f"Kolada svarade HTTP 404 på {url}: ")
+
+    async def unreachable() -> None:
+        retry = RetryPolicy(attempts=2, backoff_base=0.01, backoff_max=0.01)
+        async with KoladaClient("http://127.0.0.1:9/v3", rate=0, retry=retry) as client:
+            await client.kpis()
+
+    with pytest.raises(KoladaUnavailable) as failed:
+        asyncio.run(unreachable())
+    url = failed.value.url
+    assert str(failed.value).startswith(f"Kolada did not answer {url} after 2 attempts (last: ")
+    assert failed.value.in_language("sv").startswith(
+        f"Kolada svarade inte på {url} efter 2 försök (senast: "
+    )

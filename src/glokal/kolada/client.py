@@ -28,6 +28,7 @@ import httpx
 import polars as pl
 
 from glokal.errors import KoladaResponseError, KoladaUnavailable
+from glokal.i18n import N_
 from glokal.kolada.plan import chunked
 from glokal.kolada.wire import (
     DataItem,
@@ -199,17 +200,20 @@ class KoladaClient:
                         retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 else:
                     raise KoladaResponseError(
-                        f"Kolada answered HTTP {status} for {url}: {_excerpt(body)}",
+                        N_("Kolada answered HTTP {status} for {url}: {excerpt}"),
                         url=url,
                         status=status,
+                        excerpt=_excerpt(body),
                     )
             if attempt + 1 < self.retry.attempts:
                 await asyncio.sleep(self.retry.delay(attempt, retry_after))
         raise KoladaUnavailable(
-            f"Kolada did not answer {url} after {self.retry.attempts} "
-            f"{'attempt' if self.retry.attempts == 1 else 'attempts'} "
-            f"(last: {last_problem})",
+            N_("Kolada did not answer {url} after {attempts} attempt (last: {problem})")
+            if self.retry.attempts == 1
+            else N_("Kolada did not answer {url} after {attempts} attempts (last: {problem})"),
             url=url,
+            attempts=self.retry.attempts,
+            problem=last_problem,
         )
 
     # -- paging ---------------------------------------------------------------------------
@@ -236,7 +240,7 @@ class KoladaClient:
         seen: set[str] = set()
         while url:
             if url in seen:  # a server that points back at a page would loop forever
-                raise KoladaUnavailable(f"Kolada's paging loops at {url}", url=url)
+                raise KoladaUnavailable(N_("Kolada's paging loops at {url}"), url=url)
             seen.add(url)
             page = await self.get(url, read, in_thread=in_thread)
             yield page.values

@@ -10,6 +10,7 @@ from functools import cache
 from importlib.resources import files
 
 from glokal.errors import InputError
+from glokal.i18n import N_
 
 POLARITIES = ("higher", "lower", "neither", "unknown")
 
@@ -18,7 +19,10 @@ def parse_polarity(text: str, *, where: str | None = None) -> str:
     value = text.strip().lower()
     if value not in POLARITIES:
         raise InputError(
-            f"{text!r} is not a polarity; use one of: {', '.join(POLARITIES)}", where=where
+            N_("{text!r} is not a polarity; use one of: {allowed}"),
+            text=text,
+            allowed=POLARITIES,
+            where=where,
         )
     return value
 

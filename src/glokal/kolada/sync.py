@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from glokal.errors import InputError
+from glokal.i18n import N_
 from glokal.kolada.client import KoladaClient
 from glokal.kolada.plan import agenda_groups, kpi_row, parse_data, selection_kpis, series_of
 from glokal.kolada.polarity import bundled_polarity
@@ -114,7 +115,8 @@ def parse_kpi_ids(text: str, *, where: str) -> tuple[str, ...]:
     bad = [i for i in ids if not re.fullmatch(r"[NU][0-9]{5}", i)]
     if not ids or bad:
         raise InputError(
-            f"{', '.join(bad) or repr(text)} is not a Kolada KPI id like N00401 or U01411",
+            N_("{ids} is not a Kolada KPI id like N00401 or U01411"),
+            ids=", ".join(bad) or repr(text),
             where=where,
         )
     return ids
@@ -125,7 +127,8 @@ def parse_group_ids(text: str, *, where: str) -> tuple[str, ...]:
     bad = [i for i in ids if not (i[:1] == "G" and len(i) > 1)]
     if not ids or bad:
         raise InputError(
-            f"{', '.join(bad) or repr(text)} is not a Kolada group id like G2KPI150159",
+            N_("{ids} is not a Kolada group id like G2KPI150159"),
+            ids=", ".join(bad) or repr(text),
             where=where,
         )
     return ids
@@ -233,7 +236,7 @@ class KoladaSync:
             missing = [g for g in self.options.kpi_groups if g not in found]
             if missing:
                 raise InputError(
-                    f"Kolada has no KPI group {', '.join(missing)}", where="--kpi-group"
+                    N_("Kolada has no KPI group {groups}"), groups=missing, where="--kpi-group"
                 )
             wanted = sorted({m["member_id"] for g in kpi_groups for m in g.get("members") or []})
         else:
@@ -241,7 +244,8 @@ class KoladaSync:
             agenda = agenda_groups(kpi_groups)
             if not agenda:
                 raise InputError(
-                    f"Kolada at {client.base_url} has no KPI groups titled 'Agenda 2030 … Mål N'",
+                    N_("Kolada at {url} has no KPI groups titled 'Agenda 2030 … Mål N'"),
+                    url=client.base_url,
                     where="--base-url",
                 )
             kpi_groups = [g for g in kpi_groups if g["id"] in {a.id for a in agenda}]
@@ -250,7 +254,7 @@ class KoladaSync:
         returned = {item["id"] for item in kpi_items}
         unknown = [k for k in wanted if k not in returned]
         if self.options.kpis and unknown:
-            raise InputError(f"Kolada has no KPI {', '.join(unknown)}", where="--kpi")
+            raise InputError(N_("Kolada has no KPI {kpis}"), kpis=unknown, where="--kpi")
 
         def write() -> None:
             with self.store.session() as session, session.begin():
