@@ -101,10 +101,10 @@ def test_tables_speak_swedish_by_default_and_english_on_request(
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["targets", "--goal", "18"], "there is no goal 18"),
-        (["targets", "--goal", "0"], "there is no goal 0"),
-        (["indicators", "--goal", "abc"], "'abc' is not a goal number"),
-        (["places", "--type", "X"], "'X' is not a unit type"),
+        (["targets", "--goal", "18", "--lang", "en"], "there is no goal 18"),
+        (["targets", "--goal", "0", "--lang", "en"], "there is no goal 0"),
+        (["indicators", "--goal", "abc", "--lang", "en"], "'abc' is not a goal number"),
+        (["places", "--type", "X", "--lang", "en"], "'X' is not a unit type"),
         (["goals", "--format", "xml"], "xml"),
         (["goals", "--lang", "de"], "de"),
         (["nosuchcommand"], "nosuchcommand"),
@@ -125,7 +125,7 @@ def test_unreachable_database_is_one_line_and_exit_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GLOKAL_DATABASE_URL", "postgresql+psycopg://glokal:pw@127.0.0.1:1/none")
-    code, out, err = run(capsys, "goals")
+    code, out, err = run(capsys, "goals", "--lang", "en")
     assert code == 2 and out == ""
     assert err.startswith("glokal: error: GLOKAL_DATABASE_URL: cannot use the database")
     assert err.count("\n") == 1 and "pw" not in err
@@ -142,6 +142,7 @@ def test_bad_database_url_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, expected: str
 ) -> None:
     monkeypatch.setenv("GLOKAL_DATABASE_URL", url)
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # `init` has no --lang
     code, _, err = run(capsys, "init")
     assert code == 2
     assert err.startswith("glokal: error: GLOKAL_DATABASE_URL: ") and expected in err
@@ -176,16 +177,16 @@ def test_db_upgrade_and_current(
     assert code == 0 and f"{head} (head {head})" in out
     # Migrations alone load no reference data: listings ask for `glokal init`, not show [].
     monkeypatch.setenv("GLOKAL_DATABASE_URL", f"sqlite:///{data_dir / 'glokal.sqlite3'}")
-    code, out, err = run(capsys, "goals", "--format", "json")
+    code, out, err = run(capsys, "goals", "--format", "json", "--lang", "en")
     assert code == 2 and out == "" and "run `glokal init`" in err
     code, _, err = run(capsys, "db", "upgrade", "--revision", "nonsense")
-    assert code == 2 and err.startswith("glokal: error: --revision: ")
+    assert code == 2 and err.startswith("glokal: fel: --revision: ")
 
 
 def test_console_script_in_a_real_process(data_dir: Path) -> None:
     env = {**clean_environ(), "GLOKAL_DATA_DIR": str(data_dir)}
     done = subprocess.run(
-        [sys.executable, "-m", "glokal", "targets", "--goal", "99"],
+        [sys.executable, "-m", "glokal", "targets", "--goal", "99", "--lang", "en"],
         capture_output=True, text=True, env=env, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 2
@@ -238,7 +239,7 @@ def test_bad_settings_are_one_line_and_exit_2(
 ) -> None:  # fmt: skip
     for key, value in make_env(tmp_path).items():  # type: ignore[operator]
         monkeypatch.setenv(key, value)
-    code, out, err = run(capsys, "goals")
+    code, out, err = run(capsys, "goals", "--lang", "en")
     assert code == 2 and out == ""
     assert err.startswith("glokal: error: ") and expected in err, err
     assert err.count("\n") == 1 and "Traceback" not in err
@@ -249,7 +250,7 @@ def test_a_read_of_a_database_not_yet_made_leaves_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GLOKAL_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
-    code, _, err = run(capsys, "goals")
+    code, _, err = run(capsys, "goals", "--lang", "en")
     assert code == 2 and "does not exist yet; run `glokal init`" in err
     assert not (tmp_path / "fresh.sqlite3").exists()
 
@@ -259,7 +260,7 @@ def test_a_configured_empty_database_is_not_written_by_a_read(
 ) -> None:
     monkeypatch.setenv("GLOKAL_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     (tmp_path / "empty.db").touch()
-    code, _, err = run(capsys, "goals")
+    code, _, err = run(capsys, "goals", "--lang", "en")
     assert code == 2 and "run `glokal init`" in err
     assert (tmp_path / "empty.db").stat().st_size == 0
 
@@ -290,7 +291,7 @@ def test_no_arguments_prints_help_without_an_error_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _code, out, err = run(capsys)
-    assert "Usage" in out + err and "glokal: error" not in err
+    assert "Usage" in out + err and "glokal: fel" not in err and "glokal: error" not in err
 
 
 def test_coroutines_run_beside_a_running_event_loop() -> None:

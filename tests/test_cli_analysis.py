@@ -146,8 +146,13 @@ def test_a_decision_differing_from_the_computed_suggestion_needs_a_justification
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
     assert expected in err and err.count("\n") == 1 and "Traceback" not in err

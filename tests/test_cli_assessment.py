@@ -83,9 +83,9 @@ def test_a_differing_decision_needs_a_justification_end_to_end(
 ) -> None:
     code, out, err = run(capsys, *SET, "0180", "5", "--status", "utmaning", *DECISION)
     assert code == 2 and out == ""
-    assert err == (
-        "glokal: error: --justification: the decided status 'utmaning' differs from the "
-        "suggested status 'god'; say why with --justification\n"
+    assert err == (  # a Swedish user's session: the message in Swedish
+        "glokal: fel: --justification: den beslutade statusen 'utmaning' skiljer sig från den "
+        "föreslagna 'god'; motivera med --justification\n"
     )
     assert decisions(store) == []  # nothing written
     code, out, err = run(
@@ -219,8 +219,13 @@ def test_user_text_is_shown_as_written(store: Store, capsys: pytest.CaptureFixtu
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(
-    store: Store, capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+    store: Store,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, out, err = run(capsys, *SET, *args[:2], *DECISION, *args[2:])
     assert code == 2 and out == ""
     assert err.startswith("glokal: error: ") and expected in err, err
@@ -237,8 +242,13 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     ],
 )
 def test_show_refuses_bad_input(
-    store: Store, capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+    store: Store,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, out, err = run(capsys, "assessment", "show", *args)
     assert code == 2 and out == "" and expected in err and err.count("\n") == 1
 
@@ -249,7 +259,8 @@ def test_in_a_real_process(store: Store, data_dir: Path) -> None:
                *DECISION]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith("glokal: error: --justification: the decided status")
+    # A Swedish user's message, by default.
+    assert done.stderr.startswith("glokal: fel: --justification: den beslutade statusen")
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(GoalAssessmentRow)) == 0
     done = subprocess.run(

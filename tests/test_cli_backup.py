@@ -91,7 +91,9 @@ def test_bad_files_get_a_message_and_exit_2(
     capsys: pytest.CaptureFixture[str],
     content: bytes | None,
     message: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     file = tmp_path / "x.backup"
     if content is not None:
         file.write_bytes(content)
@@ -104,8 +106,12 @@ def test_bad_files_get_a_message_and_exit_2(
 
 
 def test_backup_into_a_missing_directory_is_a_message(
-    source: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    source: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     file = tmp_path / "no" / "such" / "dir" / "a.backup"
     code, _, err = run(capsys, "backup", str(file))
     assert code == 2 and "cannot write the backup" in err and str(file) in err
@@ -113,7 +119,8 @@ def test_backup_into_a_missing_directory_is_a_message(
 
 
 def test_the_console_script_shows_no_traceback(source: Store, tmp_path: Path) -> None:
-    env = {**clean_environ(), "GLOKAL_DATABASE_URL": f"sqlite:///{tmp_path / 'source.sqlite3'}"}
+    env = {**clean_environ(), "GLOKAL_DATABASE_URL": f"sqlite:///{tmp_path / 'source.sqlite3'}",
+           "GLOKAL_LANGUAGE": "en"}  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-m", "glokal", "restore", str(tmp_path / "missing.backup")],
         capture_output=True,

@@ -137,7 +137,10 @@ def test_jsonl_in_and_out_in_input_order(
     assert json.loads(out)["id"] == "a1"
 
 
-def test_usage_mistakes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_usage_mistakes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, _out, err = run(capsys, "classify")
     assert code == 2 and "give at least one text or file" in err
     code, _out, err = run(capsys, "classify", "text", "--jsonl", str(tmp_path / "x.jsonl"))

@@ -39,7 +39,10 @@ def test_ctrl_c_stops_a_sync_cleanly_and_a_rerun_completes(tmp_path: Path) -> No
                 break
             assert time.monotonic() - stopped < 15, "the sync took too long to stop"
             assert process.returncode == 130, err
-            assert err.strip().splitlines()[-1].startswith("glokal: interrupted")
+            # Said in the interface language: Swedish, the default.
+            assert err.strip().splitlines()[-1] == (
+                "glokal: avbrutet; kör kommandot igen för att fortsätta"
+            )
             assert "Traceback" not in err
         server.faults = Faults()
         done = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=120)

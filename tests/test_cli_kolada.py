@@ -139,6 +139,7 @@ def test_bad_input_is_one_line_and_exit_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     args: list[str], expected: str,
 ) -> None:  # fmt: skip
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     monkeypatch.setenv("GLOKAL_DATA_DIR", str(tmp_path))
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
@@ -151,6 +152,7 @@ def test_a_4xx_from_kolada_names_the_url(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     server: ReplayServer,
 ) -> None:  # fmt: skip
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     monkeypatch.setenv("GLOKAL_DATA_DIR", str(tmp_path))
     code, _, err = run(
         capsys, "sync", "kolada", "--base-url", server.base_url + "/nope", "--rate", "0"

@@ -50,7 +50,10 @@ def test_report_as_html_and_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.usefixtures("env")
-def test_report_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_refuses_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, _, err = run(capsys, "report", "9999", "-o", str(tmp_path / "r.pdf"))
     assert code == 2 and "there is no unit '9999'" in err and "Traceback" not in err
     assert not (tmp_path / "r.pdf").exists()

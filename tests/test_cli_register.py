@@ -65,8 +65,11 @@ def test_import_then_list_by_goal_country_and_kind(
 
 
 def test_a_bad_file_imports_nothing_and_names_row_and_field(
-    data_dir: Path, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     bad = write_examples(data_dir / "bad.csv", [ROWS[0], "0780,partnership,T,,,,18,,,,,", ROWS[1]])
     code, out, err = run(capsys, "activities", "import", str(bad))
     assert code == 2 and out == ""
@@ -122,14 +125,17 @@ def test_list_as_csv_is_the_template(data_dir: Path, capsys: pytest.CaptureFixtu
 
 
 def test_add_checks_every_option_and_shows_what_was_stored(
-    data_dir: Path, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, _, err = run(
-        capsys, "activities", "add", "--unit", "0780", "--kind", "projekt", "--title", "T",
+        capsys, "activities", "add", "--unit", "0780", "--kind", "studieresa", "--title", "T",
         "--goals", "19", "--partner", "A", "--partner-country", "Narnia",
     )  # fmt: skip
     assert code == 2
-    assert "--kind: 'projekt' is not a kind of activity" in err
+    assert "--kind: 'studieresa' is not a kind of activity" in err
     assert "--goals: there is no goal 19" in err and "--partner-country: 'Narnia'" in err
     assert listed(capsys) == []
     code, out, err = run(
@@ -143,7 +149,9 @@ def test_add_checks_every_option_and_shows_what_was_stored(
     assert stored["funding"][0] == {"source": "esf", "amount_sek": 1200000, "year": 2020}
 
 
-def test_evaluations_and_icld_reports(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluations_and_icld_reports(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(capsys, "activities", "import", str(write_examples(data_dir / "a.csv")))
     code, out, _ = run(
         capsys, "activities", "unevaluated", "--today", "2021-06-01", "--format", "json"
@@ -174,6 +182,7 @@ def test_evaluations_and_icld_reports(data_dir: Path, capsys: pytest.CaptureFixt
     ]  # fmt: skip
     code, out, _ = run(capsys, "activities", "reports", "--today", "2021-12-15")
     assert "försenad" in out
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the errors in English
     code, _, err = run(capsys, "activities", "report", "5", "--year", "1", "--due", "2021-01-31")
     assert code == 2 and "not an ICLD partnership" in err
     code, _, err = run(capsys, "activities", "show", "99")
@@ -183,6 +192,7 @@ def test_evaluations_and_icld_reports(data_dir: Path, capsys: pytest.CaptureFixt
 def test_agenda_goals_indicators_import_and_export(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     assert run(capsys, "agenda", "priority", "0680", "5,13,1")[0] == 0
     assert (
         run(
@@ -233,8 +243,11 @@ def test_agenda_goals_indicators_import_and_export(
 
 
 def test_programmes_members_steps_targets_and_events(
-    data_dir: Path, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, out, _ = run(capsys, "programmes", "list", "--format", "json")
     assert code == 0 and [p["id"] for p in json.loads(out)] == [
         "millenniekommun",
@@ -317,7 +330,7 @@ def test_programmes_members_steps_targets_and_events(
 
 
 def test_in_a_real_process(data_dir: Path) -> None:
-    env = clean_environ() | {"GLOKAL_DATA_DIR": str(data_dir / "data")}
+    env = clean_environ() | {"GLOKAL_DATA_DIR": str(data_dir / "data"), "GLOKAL_LANGUAGE": "en"}
     source = write_examples(data_dir / "a.csv", [ROWS[0], "0780,x,T,,,,,,,,,"])
     result = subprocess.run(
         [sys.executable, "-m", "glokal", "activities", "import", str(source)],
@@ -377,8 +390,11 @@ def test_the_classifier_suggests_goals_a_person_then_confirms(
 
 
 def test_a_membership_must_fit_the_programme_and_itself(
-    data_dir: Path, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     join = ["programmes", "join", "millenniekommun", "1781"]  # it ended 2012-12-31
     code, _, err = run(capsys, *join, "--joined", "2030-09-01")
     assert code == 2 and "--joined: programme 'millenniekommun' ended on 2012-12-31" in err
@@ -390,9 +406,12 @@ def test_a_membership_must_fit_the_programme_and_itself(
 
 
 def test_a_step_must_fall_between_joining_and_the_programmes_end(
-    data_dir: Path, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Millenniekommun ran 2010-01-01 to 2012-12-31; Kristinehamn joins on 2010-09-01.
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     join = ["programmes", "join", "millenniekommun", "1781", "--joined", "2010-09-01"]
     assert run(capsys, *join)[0] == 0
     step = ["programmes", "step", "millenniekommun", "1781", "analys", "--taken"]

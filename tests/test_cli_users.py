@@ -69,6 +69,7 @@ def test_user_add_prompts_twice_without_echo(
 def test_user_add_without_a_terminal_says_how_to_give_the_password(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal
 
     def typed(prompt: str = "") -> str:
@@ -99,7 +100,8 @@ def test_user_add_from_a_script_in_a_real_process(data_dir: Path) -> None:
         [sys.executable, "-m", "glokal", "user", "add", "granskare@example.se",
          "--role", "reviewer"],
         stdin=subprocess.DEVNULL, capture_output=True, text=True, env=clean_environ()
-        | {"GLOKAL_DATA_DIR": str(data_dir)}, start_new_session=True, timeout=60, check=False,
+        | {"GLOKAL_DATA_DIR": str(data_dir), "GLOKAL_LANGUAGE": "en"}, start_new_session=True,
+        timeout=60, check=False,
     )  # fmt: skip
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
@@ -121,6 +123,7 @@ def test_user_add_refuses_bad_input(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
     args: list[str], message: str,
 ) -> None:  # fmt: skip
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     monkeypatch.setattr("sys.stdin", io.StringIO("ett långt lösenord\n"))
     assert main(["user", "add", "a@b.se", *args, "--password-stdin"]) == 2
     assert message in capsys.readouterr().err

@@ -28,7 +28,10 @@ def two_goals(run: Run) -> Run:
     return run
 
 
-def test_a_parent_that_would_make_a_loop_is_refused(two_goals: Run) -> None:
+def test_a_parent_that_would_make_a_loop_is_refused(
+    two_goals: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     run = two_goals
     before = _goals(run)
     code, out, err = run("agenda", "goal", UNIT, "SE.1", "--parent", "SE.1.8", "--title", "A")
@@ -46,8 +49,11 @@ def test_a_parent_that_would_make_a_loop_is_refused(two_goals: Run) -> None:
 
 
 def test_an_import_row_pointing_at_a_stored_child_is_refused(
-    two_goals: Run, tmp_path: Path
+    two_goals: Run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     run = two_goals
     before = _goals(run)
     source = tmp_path / "mal.csv"
@@ -75,8 +81,12 @@ def test_an_import_row_pointing_at_a_stored_child_is_refused(
     ],
 )
 def test_a_goal_is_checked_like_a_row_of_the_template(
-    two_goals: Run, args: list[str], message: str
+    two_goals: Run,
+    args: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     before = _goals(two_goals)
     code, out, err = two_goals("agenda", "goal", UNIT, *args)
     assert (code, out) == (2, "") and message in err and "Traceback" not in err

@@ -1,8 +1,10 @@
 """The `glokal` command. Thin: parse options, load settings, call one package function, print.
 
 Errors from the packages below (GlokalError) and usage errors become one line on stderr and
-exit code 2 here, at the edge; nothing below prints. Each area's commands live in a module
-of their own and register on the one Typer app of `glokal.cli.base`.
+exit code 2 here, at the edge; nothing below prints. A GlokalError is said in the interface
+language: the command's --lang, else settings.language (GLOKAL_LANGUAGE), Swedish by default.
+Each area's commands live in a module of their own and register on the one Typer app of
+`glokal.cli.base`.
 """
 
 from __future__ import annotations
@@ -27,8 +29,16 @@ from glokal.cli import (
     reference,
     users,
 )
-from glokal.cli.base import EXIT_INTERRUPTED, EXIT_USER_ERROR, app, stderr
+from glokal.cli.base import (
+    EXIT_INTERRUPTED,
+    EXIT_USER_ERROR,
+    app,
+    chosen_language,
+    interface_language,
+    stderr,
+)
 from glokal.errors import GlokalError
+from glokal.i18n import N_, translator
 
 _COMMANDS = (
     activities,
@@ -49,6 +59,14 @@ __all__ = ["app", "main", "run"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    token = chosen_language.set(None)
+    try:
+        return _main(argv)
+    finally:
+        chosen_language.reset(token)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         result = app(
             args=list(argv) if argv is not None else None, prog_name="glokal", standalone_mode=False
@@ -60,7 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             stderr.print(f"glokal: error: {message}", markup=False, soft_wrap=True)
         return int(getattr(exc, "exit_code", EXIT_USER_ERROR))
     except GlokalError as exc:
-        stderr.print(f"glokal: error: {exc}", markup=False, soft_wrap=True)
+        _ = translator(interface_language())
+        stderr.print(
+            _(N_("glokal: error: {message}")).format(message=exc.translated(_)),
+            markup=False,
+            soft_wrap=True,
+        )
         return EXIT_USER_ERROR
     except (typer.Abort, click.exceptions.Abort, KeyboardInterrupt):
         result = EXIT_INTERRUPTED
@@ -74,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         raise
     if result == EXIT_INTERRUPTED:  # Ctrl-C: Typer turns it into exit code 130
-        stderr.print("glokal: interrupted; run the command again to go on", markup=False)
+        _ = translator(interface_language())
+        stderr.print(_(N_("glokal: interrupted; run the command again to go on")), markup=False)
     return result if isinstance(result, int) else 0
 
 

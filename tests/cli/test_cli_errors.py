@@ -1,0 +1,55 @@
+"""cli/__init__.py's main: a GlokalError is one line on stderr in the interface language."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Run
+from tests.conftest import clean_environ
+
+
+def test_an_error_is_swedish_by_default(run: Run) -> None:
+    code, out, err = run("indicators", "--goal", "abc")
+    assert code == 2 and out == ""
+    assert err == "glokal: fel: --goal: 'abc' är inte ett målnummer; målen är numrerade 1–17\n"
+
+
+def test_an_error_is_english_with_lang_en(run: Run) -> None:
+    code, _, err = run("places", "--type", "X", "--lang", "en")
+    assert code == 2
+    assert err.startswith("glokal: error: --type: 'X' is not a unit type")
+
+
+def test_an_error_is_english_with_glokal_language_en(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")
+    code, _, err = run("activities", "show", "999")
+    assert code == 2
+    assert err == "glokal: error: activity: there is no activity 999\n"
+    code, _, err = run("activities", "show", "999", "--lang", "sv")  # --lang wins
+    assert err == "glokal: fel: activity: det finns ingen aktivitet 999\n"
+
+
+def test_a_wrong_setting_is_said_in_glokal_language(tmp_path: Path) -> None:
+    """Through the real entry point: one line, no traceback, exit code 2."""
+    env = {**clean_environ(), "GLOKAL_DATA_DIR": str(tmp_path), "GLOKAL_LANGUAGE": "en",
+           "GLOKAL_DATABASE_URL": "mysql://somewhere/db"}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "glokal", "goals"], capture_output=True,
+                          text=True, env=env, timeout=60)  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == (
+        "glokal: error: GLOKAL_DATABASE_URL: unsupported database 'mysql'; use one of: "
+        "sqlite, postgresql\n"
+    )
+    env["GLOKAL_LANGUAGE"] = "sv"
+    swedish = subprocess.run([sys.executable, "-m", "glokal", "goals"], capture_output=True,
+                             text=True, env=env, timeout=60)  # fmt: skip
+    assert swedish.returncode == 2
+    assert swedish.stderr.startswith(
+        "glokal: fel: GLOKAL_DATABASE_URL: databasen 'mysql' stöds inte"
+    )
