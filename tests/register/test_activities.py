@@ -60,7 +60,7 @@ def test_a_target_brings_its_goal(tmp_path: Path) -> None:
     [
         ("9999,project,T,,,,,,,,,", "row 2, unit: there is no unit '9999'"),
         ("01800,project,T,,,,,,,,,", "row 2, unit: '01800' is not"),
-        ("0780,projekt,T,,,,,,,,,", "row 2, kind: 'projekt' is not a kind of activity"),
+        ("0780,studieresa,T,,,,,,,,,", "row 2, kind: 'studieresa' is not a kind of activity"),
         ("0780,project,,,,,,,,,,", "row 2, title: must not be empty"),
         ("0780,project,T,,2020-02-30,,,,,,,", "row 2, start: '2020-02-30' is not a date"),
         ("0780,project,T,,2021-01-01,2020-01-01,,,,,,", "row 2, end: ends (2020-01-01) before"),
@@ -208,3 +208,45 @@ def test_problems_name_the_columns_as_the_file_does(tmp_path: Path) -> None:
     path.write_text("enhet,typ,titel,målen\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"unknown column målen; .*Swedish names"):
         read_activities(path, CONTEXT)
+
+
+def test_the_swedish_template_says_its_choices_in_swedish_and_reads_them_back(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "activities.csv"
+    path.write_text(
+        "unit,kind,title,goals,partner,partner_country,partner_type,funding_source,"
+        "icld_phase,icld_reports,evaluated,results,published\n"
+        "1440,partnership,No Dropouts,4,Ghanzi;Röda korset,BW;SE,municipality;civil_society,"
+        'icld,projekt,"1:partial:2026-01-31;1:final:2026-06-30:2026-06-01",yes,Fler klarar skolan,no\n'
+        "0780,eu_project,Cykelvägar,11,,,,,,,no,,\n"
+        "0180,twin_town,Vänort,17,,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    activities = read_activities(path, CONTEXT)
+    swedish, english = io.BytesIO(), io.BytesIO()
+    write_activities(swedish, activities, "csv", "sv")
+    write_activities(english, activities, "csv", "en")
+    text = swedish.getvalue().decode()
+    first, second, third = text.splitlines()[1:]
+    assert first.startswith("1440,partnerskap,") and "kommun;civilsamhälle" in first
+    assert "1:delrapport:2026-01-31;1:slutrapport:2026-06-30:2026-06-01" in first
+    assert ",ja," in first and first.endswith(",nej")
+    assert second.startswith("0780,EU-projekt,") and third.startswith("0180,vänort,")
+    assert "partnership" not in text and "civil_society" not in text
+    for written, name in [(swedish, "aktiviteter.csv"), (english, "activities_en.csv")]:
+        again = tmp_path / name
+        again.write_bytes(written.getvalue())
+        assert read_activities(again, CONTEXT) == activities
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [("Projekt", "project"), ("partnerskap", "partnership"), ("EU-projekt", "eu_project"),
+     ("eu project", "eu_project"), ("Vänort", "twin_town"), ("program", "programme"),
+     ("IOP", "iop"), ("policy", "policy")],
+)  # fmt: skip
+def test_a_kind_is_read_by_its_swedish_or_english_name(written: str, kind: str) -> None:
+    from glokal.register import parse_kind
+
+    assert parse_kind(written) == kind

@@ -342,9 +342,51 @@ def activity_to_row(activity: Activity) -> dict[str, str]:
     }  # fmt: skip
 
 
+# The Swedish template's words for the choices it holds, each one that import reads back
+# (fields.py's aliases); ids that are names already (icld, esf, forberedelse) stay as they are.
+SWEDISH_KINDS = {
+    "project": "projekt", "partnership": "partnerskap", "eu_project": "EU-projekt",
+    "iop": "IOP", "twin_town": "vänort", "programme": "program", "policy": "policy",
+}  # fmt: skip
+SWEDISH_PARTNER_TYPES = {
+    "municipality": "kommun", "civil_society": "civilsamhälle", "business": "företag",
+    "academia": "akademi", "authority": "myndighet", "other": "annan",
+}  # fmt: skip
+SWEDISH_REPORT_KINDS = {"partial": "delrapport", "final": "slutrapport"}
+SWEDISH_YES_NO = {"yes": "ja", "no": "nej"}
+
+
+def swedish_row(row: dict[str, str]) -> dict[str, str]:
+    """A template row (``activity_to_row``) with its choices in Swedish, as the Swedish
+    template writes them; importing either gives the same activity."""
+
+    def each(text: str, words: dict[str, str], at: int | None = None) -> str:
+        if at is None:
+            return ";".join(words.get(part, part) for part in text.split(";")) if text else ""
+        said = []
+        for part in text.split(";") if text else []:
+            pieces = part.split(":")
+            pieces[at] = words.get(pieces[at], pieces[at])
+            said.append(":".join(pieces))
+        return ";".join(said)
+
+    return {
+        **row,
+        "kind": SWEDISH_KINDS.get(row["kind"], row["kind"]),
+        "partner_type": each(row["partner_type"], SWEDISH_PARTNER_TYPES),
+        "icld_reports": each(row["icld_reports"], SWEDISH_REPORT_KINDS, at=1),
+        "evaluated": SWEDISH_YES_NO.get(row["evaluated"], row["evaluated"]),
+        "published": SWEDISH_YES_NO.get(row["published"], row["published"]),
+    }
+
+
 def write_activities(
     out: IO[bytes], activities: Sequence[Activity], file_format: str, lang: str = "en"
 ) -> None:
-    """The activities in the import template, its headers in ``lang`` (sv or en)."""
-    headers = SWEDISH_HEADERS if lang == "sv" else None
-    write_table(out, COLUMNS, (activity_to_row(a) for a in activities), file_format, headers)
+    """The activities in the import template, in ``lang`` (sv or en): its headers and the
+    words of its choices (kind, partner type, report kind, yes/no)."""
+    rows = (activity_to_row(a) for a in activities)
+    if lang == "sv":
+        write_table(out, COLUMNS, map(swedish_row, rows), file_format, SWEDISH_HEADERS)
+    else:
+        write_table(out, COLUMNS, rows, file_format, None)

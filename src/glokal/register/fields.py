@@ -33,6 +33,14 @@ FUNDING_ALIASES = {
     "annan": "other", "annat": "other", "övrigt": "other",
 }  # fmt: skip
 PHASE_ALIASES = {"förberedelse": "forberedelse", "inception": "forberedelse"}
+# The kinds as the Swedish template and pages name them (and the English names), folded, with
+# "-" read as "_" → the stored id.
+KIND_ALIASES = {
+    "projekt": "project", "partnerskap": "partnership", "eu_projekt": "eu_project",
+    "eu projekt": "eu_project", "eu project": "eu_project", "vänort": "twin_town",
+    "twin town": "twin_town", "vänortssamarbete": "twin_town", "program": "programme",
+    "idéburet offentligt partnerskap": "iop",
+}  # fmt: skip
 PARTNER_TYPE_ALIASES = {
     "kommun": "municipality", "region": "municipality", "civilsamhälle": "civil_society",
     "civil society": "civil_society", "företag": "business", "näringsliv": "business",
@@ -75,7 +83,7 @@ def _choice(text: str, allowed: Sequence[str], what: str, aliases: dict[str, str
 
 
 def parse_kind(text: str) -> str:
-    return _choice(text.replace("-", "_"), ACTIVITY_KINDS, N_("a kind of activity"), {})
+    return _choice(text.replace("-", "_"), ACTIVITY_KINDS, N_("a kind of activity"), KIND_ALIASES)
 
 
 def parse_funding_source(text: str) -> str:
