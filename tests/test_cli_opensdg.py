@@ -70,9 +70,13 @@ def test_a_bad_file_is_one_clear_error(
     (tmp_path / "in" / "data" / "indicator_1-1-1.csv").write_text(
         "Year,Value\n2020,tio\n", encoding="utf-8"
     )
-    code, _, err = run(capsys, "import", "opensdg", str(tmp_path / "in"), "--unit", "0680")
+    code, _, err = run(
+        capsys, "import", "opensdg", str(tmp_path / "in"), "--unit", "0680", "--lang", "en"
+    )
     assert code == 2
     assert "data/indicator_1-1-1.csv, row 2, Value: 'tio' is not a number" in err
     assert "nothing was imported" in err
-    code, _, err = run(capsys, "export", "opensdg", str(tmp_path / "out"), "--unit", "9999")
+    code, _, err = run(
+        capsys, "export", "opensdg", str(tmp_path / "out"), "--unit", "9999", "--lang", "en"
+    )
     assert code == 2 and "--unit: there is no unit '9999'" in err

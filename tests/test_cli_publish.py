@@ -67,7 +67,10 @@ def test_report_refuses_bad_input(
 
 
 @pytest.mark.usefixtures("env")
-def test_export_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     site = tmp_path / "webb"
     code, out, err = run(capsys, "export", "site", str(site), "--unit", "1781", "--lang", "sv",
                          "--jobs", "1")  # fmt: skip

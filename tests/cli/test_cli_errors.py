@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 
 from tests.cli.conftest import Run
 from tests.conftest import clean_environ
@@ -53,3 +54,30 @@ def test_a_wrong_setting_is_said_in_glokal_language(tmp_path: Path) -> None:
     assert swedish.stderr.startswith(
         "glokal: fel: GLOKAL_DATABASE_URL: databasen 'mysql' stöds inte"
     )
+
+
+def test_every_command_takes_lang() -> None:
+    """Each command says its messages (and errors) in --lang; `serve` has the web's own."""
+    import glokal.cli
+
+    def commands(group: object, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], object]]:
+        found: list[tuple[tuple[str, ...], object]] = []
+        for name, command in getattr(group, "commands", {}).items():
+            if hasattr(command, "commands"):
+                found += commands(command, (*path, name))
+            else:
+                found.append(((*path, name), command))
+        return found
+
+    without = [
+        " ".join(path)
+        for path, command in commands(typer.main.get_command(glokal.cli.app), ())
+        if not any("--lang" in getattr(p, "opts", ()) for p in getattr(command, "params", ()))
+    ]
+    assert without == ["serve"]
+
+
+def test_a_command_that_writes_says_its_error_in_lang(run: Run) -> None:
+    args = ("agenda", "goal", "1781", "SE.4", "--title", "")
+    assert run(*args)[2] == "glokal: fel: --title: får inte vara tomt\n"
+    assert run(*args, "--lang", "en")[2] == "glokal: error: --title: must not be empty\n"

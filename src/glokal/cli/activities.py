@@ -414,6 +414,7 @@ def activities_report(
     due: Annotated[str, typer.Option(help="Due date, YYYY-MM-DD.")],
     kind: Annotated[str, typer.Option(help="partial or final.")] = "final",
     submitted: Annotated[str | None, typer.Option(help="Submitted on, YYYY-MM-DD.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Record a report an ICLD partnership owes (or that it was submitted)."""
     report = IcldReport(
@@ -457,12 +458,14 @@ def activities_reports(
 
 
 @activities_app.command("delete")
-def activities_delete(activity: Annotated[str, typer.Argument(help="The activity's id.")]) -> None:
+def activities_delete(
+    activity: Annotated[str, typer.Argument(help="The activity's id.")], lang: LangOption = None
+) -> None:
     """Delete an activity and everything recorded with it."""
     with writing() as session:
         found = get_activity(session, _activity_id(activity))
         delete_activity(session, found.id or 0)
-    gettext = translator(current_settings().language)
+    gettext = translator(language_of(current_settings(), lang))
     stdout.print(gettext(N_("{id} {title}: deleted")).format(id=found.id, title=found.title))
 
 

@@ -88,6 +88,7 @@ app.add_typer(programmes_app, name="programmes")
 def agenda_priority(
     unit: Annotated[str, typer.Argument(help="Unit id, e.g. 0180.")],
     goals: Annotated[str, typer.Argument(help="The priority goals, e.g. 5,10,13 (empty: none).")],
+    lang: LangOption = None,
 ) -> None:
     """Set the unit's priority goals (replacing those it had)."""
     unit_id = parse_place_id(unit, where="UNIT")
@@ -112,6 +113,7 @@ def agenda_goal(
     targets: Annotated[
         str | None, typer.Option(help="Global targets it serves, e.g. 5.5;10.2 ('': none).")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Add or change a local goal. Changing one changes only the options given: the others
     keep what is stored."""
@@ -134,7 +136,7 @@ def agenda_goal(
         )
         save_local_goals(session, [goal])
     said = N_("{unit} {name}: {code} changed") if before else N_("{unit} {name}: {code} added")
-    gettext = translator(current_settings().language)
+    gettext = translator(language_of(current_settings(), lang))
     stdout.print(gettext(said).format(unit=unit_id, name=name, code=goal.code))
 
 
@@ -166,6 +168,7 @@ def agenda_indicator(
     target_value: Annotated[float | None, typer.Option(help="Target value.")] = None,
     target_year: Annotated[int | None, typer.Option(help="Target year.")] = None,
     values: Annotated[str, typer.Option(help="Your own series: 2022:31.5;2023:33.")] = "",
+    lang: LangOption = None,
 ) -> None:
     """Add or change a local indicator: a Kolada KPI or your own series, with a target."""
     from glokal.kolada import parse_kpi_ids
@@ -211,6 +214,7 @@ def agenda_import(
     file: Annotated[Path, typer.Argument(help="A CSV or .xlsx file in the local goal template.")],
     file_format: Annotated[FileFormat | None, typer.Option("--format", help="csv or xlsx.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Check the file, store nothing.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Import local goals (added, or changed by unit and code); a bad row stores nothing."""
     with writing() as session:
@@ -222,7 +226,7 @@ def agenda_import(
         if check
         else N_("{file}: {rows} rows ({new} new, {changed} changed) stored")
     )
-    gettext = translator(current_settings().language)
+    gettext = translator(language_of(current_settings(), lang))
     stdout.print(
         gettext(said).format(
             file=file, rows=report.rows, new=report.inserted, changed=report.updated
@@ -299,6 +303,7 @@ def programmes_show(
 @programmes_app.command("define")
 def programmes_define(
     file: Annotated[Path, typer.Argument(help="A JSON file of programme definitions.")],
+    lang: LangOption = None,
 ) -> None:
     """Add or change programmes from a JSON file (the shape of docs/register.md)."""
     definitions = read_programmes(file)
@@ -315,6 +320,7 @@ def programmes_join(
     joined: Annotated[str | None, typer.Option(help="Joined on, YYYY-MM-DD.")] = None,
     left: Annotated[str | None, typer.Option(help="Left on, YYYY-MM-DD.")] = None,
     intake: Annotated[str, typer.Option(help="Intake round, e.g. 2020.")] = "",
+    lang: LangOption = None,
 ) -> None:
     """Record (or change) a unit's membership of a programme."""
     unit_id = parse_place_id(unit, where="UNIT")
@@ -334,6 +340,7 @@ def programmes_step(
     unit: Annotated[str, typer.Argument(help="Unit id, a member.")],
     step: Annotated[str, typer.Argument(help="The step's code, e.g. viljebeslut.")],
     taken: Annotated[str | None, typer.Option(help="Taken on, YYYY-MM-DD.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Record that a member has taken one of the programme's steps."""
     unit_id = parse_place_id(unit, where="UNIT")
@@ -362,6 +369,7 @@ def programmes_event(
     units: Annotated[
         str, typer.Option("--units", help="Units that took part, e.g. 0180,1280.")
     ] = "",
+    lang: LangOption = None,
 ) -> None:
     """Record an event of a programme and the units that took part."""
     if kind not in EVENT_KINDS:

@@ -299,6 +299,7 @@ def assessment_set(
     by: Annotated[
         str | None, typer.Option("--by", help="Who records it (default: your user name).")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Record the status decided for a goal; earlier decisions are kept as its history."""
     settings = current_settings()
@@ -332,7 +333,7 @@ def assessment_set(
             entity_id=f"{unit_id}/{number}", unit=unit_id, before=before, after=recorded, at=now,
         )  # fmt: skip
         version = len(assessment_history(session, unit_id, number))
-    _print_recorded(recorded, name, version, suggestion, settings.language)
+    _print_recorded(recorded, name, version, suggestion, language_of(settings, lang))
 
 
 def _print_recorded(

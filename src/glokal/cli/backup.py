@@ -18,7 +18,15 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from glokal.cli.base import app, current_settings, open_store, stderr, stdout
+from glokal.cli.base import (
+    LangOption,
+    app,
+    current_settings,
+    language_of,
+    open_store,
+    stderr,
+    stdout,
+)
 from glokal.i18n import N_, translator
 from glokal.publish.format import number
 from glokal.store import restore_backup, take_backup
@@ -60,10 +68,11 @@ FileArgument = Annotated[Path, typer.Argument(help="The backup file.", show_defa
 
 
 @app.command("backup")
-def backup_command(file: FileArgument) -> None:
+def backup_command(file: FileArgument, lang: LangOption = None) -> None:
     """Write a consistent snapshot of the database to FILE (also while the server writes)."""
     settings = current_settings()
-    gettext = translator(settings.language)
+    language = language_of(settings, lang)
+    gettext = translator(language)
     store = open_store(settings)
     try:
         with _progress() as progress:
@@ -73,7 +82,7 @@ def backup_command(file: FileArgument) -> None:
     stdout.print(
         gettext(N_("{file}: {rows} rows of {tables} tables, schema revision {revision}")).format(
             file=file,
-            rows=number(summary.total, settings.language),
+            rows=number(summary.total, language),
             tables=len(summary.rows),
             revision=summary.revision,
         ),
@@ -87,10 +96,12 @@ def restore_command(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace a database that holds data.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Restore a backup into the configured database, in one transaction."""
     settings = current_settings()
-    gettext = translator(settings.language)
+    language = language_of(settings, lang)
+    gettext = translator(language)
     store = open_store(settings)
     try:
         with _progress() as progress:
@@ -100,7 +111,7 @@ def restore_command(
     stdout.print(
         gettext(N_("{database}: restored {rows} rows of {tables} tables from {file}")).format(
             database=store.display_url,
-            rows=number(summary.total, settings.language),
+            rows=number(summary.total, language),
             tables=len(summary.rows),
             file=file,
         ),

@@ -146,6 +146,7 @@ def sync_kolada_command(
         bool,
         typer.Option("--offline-ok", help="If Kolada cannot be reached, say so and exit 0."),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Sync key figures from Kolada: by default the Agenda 2030 selection, every unit and year."""
     settings = current_settings()
@@ -173,6 +174,7 @@ def sync_kolada_command(
         full=full,
         years=tuple(range(from_year, today.year + 1)),
     )
+    language = language_of(settings, lang)
     url = (base_url or settings.kolada_base_url).rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -185,22 +187,24 @@ def sync_kolada_command(
         if if_empty:
             with store.session() as session:
                 if count_values(session):
-                    gettext = translator(settings.language)
+                    gettext = translator(language)
                     stdout.print(
                         gettext(N_("Kolada: the store already has values; nothing to do."))
                     )
                     return
-        report = run_coroutine(_run_sync(store, url, options, concurrency, rate, offline_ok))
+        report = run_coroutine(
+            _run_sync(store, url, options, concurrency, rate, offline_ok, language)
+        )
     if report is None:
         return
-    gettext = translator(settings.language)
+    gettext = translator(language)
     what = gettext(N_("incremental")) if report.mode == "incremental" else gettext(N_("full"))
     stdout.print(
         f"Kolada ({what}{', ' + gettext(N_('resumed')) if report.resumed else ''}): "
-        f"{report.kpis_done} KPI, {number(report.values_written, settings.language)} "
-        f"{gettext(N_('values written'))}, {number(report.values_deleted, settings.language)} "
-        f"{gettext(N_('removed'))}, {number(report.requests, settings.language)} "
-        f"{gettext(N_('requests'))}, {number(report.seconds, settings.language)} s. Källa: Kolada"
+        f"{report.kpis_done} KPI, {number(report.values_written, language)} "
+        f"{gettext(N_('values written'))}, {number(report.values_deleted, language)} "
+        f"{gettext(N_('removed'))}, {number(report.requests, language)} "
+        f"{gettext(N_('requests'))}, {number(report.seconds, language)} s. Källa: Kolada"
     )
     if report.unknown_units:
         stderr.print(
@@ -211,7 +215,13 @@ def sync_kolada_command(
 
 
 async def _run_sync(
-    store: Store, url: str, options: SyncOptions, concurrency: int, rate: float, offline_ok: bool
+    store: Store,
+    url: str,
+    options: SyncOptions,
+    concurrency: int,
+    rate: float,
+    offline_ok: bool,
+    language: str,
 ) -> SyncReport | None:
     if offline_ok:
         async with KoladaClient(url, retry=RetryPolicy(attempts=1), timeout=5.0) as probe:
@@ -219,8 +229,9 @@ async def _run_sync(
                 await probe.get_json(probe.url("municipality", {"per_page": 1}))
             except KoladaError as exc:
                 said = N_("Kolada is not reachable ({reason}); serving what the store has.")
+                gettext = translator(language)
                 stderr.print(
-                    translator(current_settings().language)(said).format(reason=exc.message),
+                    gettext(said).format(reason=exc.translated(gettext)),
                     markup=False, soft_wrap=True,
                 )  # fmt: skip
                 return None
@@ -238,6 +249,7 @@ def values(
         ValuesFormat,
         typer.Option("--format", "-f", case_sensitive=False, help="Output: CSV or JSON."),
     ] = ValuesFormat.csv,
+    lang: LangOption = None,
 ) -> None:
     """List stored Kolada values (CSV columns: kpi,municipality,period,gender,value)."""
     settings = current_settings()
@@ -275,6 +287,7 @@ def polarity_set(
     kpi: Annotated[str, typer.Argument(help="KPI id, e.g. N00401.")],
     polarity: Annotated[str, typer.Argument(help="higher, lower, neither or unknown.")],
     note: Annotated[str, typer.Option(help="Why (shown by `glokal kpis --format json`).")] = "",
+    lang: LangOption = None,
 ) -> None:
     """Say whether a higher value of a KPI is better; your choice outranks Glokal's table."""
     settings = current_settings()
@@ -287,7 +300,9 @@ def polarity_set(
 
 
 @polarity_app.command("reset")
-def polarity_reset(kpi: Annotated[str, typer.Argument(help="KPI id, e.g. N00401.")]) -> None:
+def polarity_reset(
+    kpi: Annotated[str, typer.Argument(help="KPI id, e.g. N00401.")], lang: LangOption = None
+) -> None:
     """Forget your polarity for a KPI: back to Glokal's table (or unknown if it has none)."""
     settings = current_settings()
     kpi_id = _one_kpi(kpi)

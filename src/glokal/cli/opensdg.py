@@ -70,13 +70,14 @@ def import_opensdg_command(
     check: Annotated[
         bool, typer.Option("--check", help="Check every file and store nothing.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Read Open SDG data (data/indicator_*.csv, meta/*.yml) into local indicators."""
     settings = current_settings()
     unit_id = parse_place_id(unit, where="--unit") if unit is not None else None
     with writing() as session:
         report = import_opensdg(session, directory, unit=unit_id, check=check)
-    _ = translator(settings.language)
+    _ = translator(language_of(settings, lang))
     what = _(N_("checked, nothing stored")) if check else _(N_("stored"))
     stdout.print(
         f"Open SDG: {report.indicators} {_(N_('local indicators'))} ({report.inserted} "

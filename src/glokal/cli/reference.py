@@ -52,10 +52,10 @@ app.add_typer(db_app, name="db")
 
 
 @app.command()
-def init() -> None:
+def init(lang: LangOption = None) -> None:
     """Create or upgrade the database schema and load the reference data (safe to repeat)."""
     settings = current_settings()
-    gettext = translator(settings.language)
+    gettext = translator(language_of(settings, lang))
     store = open_store(settings)
     try:
         counts = initialise(store)
@@ -74,6 +74,7 @@ def init() -> None:
 @db_app.command("upgrade")
 def db_upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+    lang: LangOption = None,
 ) -> None:
     """Run the schema migrations (up to the newest by default)."""
     store = open_store(current_settings())
@@ -85,7 +86,7 @@ def db_upgrade(
 
 
 @db_app.command("current")
-def db_current() -> None:
+def db_current(lang: LangOption = None) -> None:
     """Show the schema revision of the database and the newest one this version knows."""
     store = open_store(current_settings())
     try:

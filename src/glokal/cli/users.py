@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from glokal.cli.base import app, current_settings, reading, ready_store, stdout
+from glokal.cli.base import (
+    LangOption,
+    app,
+    current_settings,
+    reading,
+    ready_store,
+    stdout,
+)
 from glokal.errors import GlokalError, InputError
 from glokal.places import parse_place_id
 from glokal.store.audit import record_change
@@ -70,6 +77,7 @@ def user_add(
         bool,
         typer.Option("--password-stdin", help="Read the password from standard input."),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Create a user; the password is asked for (not echoed) or read from standard input."""
     units = [parse_place_id(u, where="--unit") for u in unit or []]
@@ -87,7 +95,7 @@ def user_add(
 
 
 @user_app.command("list")
-def user_list() -> None:
+def user_list(lang: LangOption = None) -> None:
     """The users, their roles and units."""
     with reading(current_settings()) as session:
         users = list_users(session)
@@ -101,6 +109,7 @@ def user_list() -> None:
 def token_add(
     email: Annotated[str, typer.Argument(help="The user the token acts as.")],
     name: Annotated[str, typer.Option(help="What the token is for, e.g. 'import script'.")],
+    lang: LangOption = None,
 ) -> None:
     """Make an API bearer token for a user and print it once (only its hash is stored)."""
     now = datetime.now(UTC)
