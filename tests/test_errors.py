@@ -20,8 +20,8 @@ ERRORS = {
     "GlokalError", "ConfigError", "InputError", "NotFound", "NotAuthenticated",
     "PermissionDenied", "StoreError", "DatabaseUnavailable", "SchemaNotReady",
 }  # fmt: skip
-# Packages whose raise sites all give message ids (kolada/ is another engineer's; cli/,
-# publish/, web/ and register/opensdg.py still raise some English f-strings).
+# Packages whose raise sites all give message ids (kolada/ is another engineer's; cli/ still
+# raises some English f-strings).
 CONVERTED = (
     "framework",
     "places",
@@ -35,6 +35,9 @@ CONVERTED = (
     "register/agenda.py",
     "register/programmes.py",
     "register/countries.py",
+    "register/opensdg.py",
+    "publish",
+    "web",
     "settings.py",
 )
 

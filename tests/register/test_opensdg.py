@@ -236,6 +236,23 @@ def test_a_bad_file_imports_nothing(initialised_store: Store, tmp_path: Path, ca
         assert local_agenda(session, UNIT).goals == ()
 
 
+def test_the_problems_are_said_in_swedish_too(initialised_store: Store, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "in")
+    _replace(LOCAL_CSV, "2023,", "2023-24,")(folder)
+    _write(FOREIGN_YML, "indicator_name: [unclosed\n")(folder)
+    with (
+        pytest.raises(InputError) as caught,
+        initialised_store.session() as session,
+        session.begin(),
+    ):
+        import_opensdg(session, folder)
+    swedish = caught.value.in_language("sv")
+    assert "2 problem i Open SDG-filerna; inget importerades:" in swedish
+    assert f"{LOCAL_CSV}, rad 3, Year: '2023-24' är inte ett årtal som 2024" in swedish
+    assert f"{FOREIGN_YML}, rad 2: inte giltig YAML" in swedish
+    assert "2 problems in the Open SDG files; nothing was imported:" in str(caught.value)
+
+
 def test_a_folder_that_is_not_open_sdg_data(initialised_store: Store, tmp_path: Path) -> None:
     with initialised_store.session() as session, session.begin():
         with pytest.raises(InputError, match="no such folder"):

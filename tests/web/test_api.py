@@ -325,6 +325,24 @@ def test_activities_and_compare_downloads(client: TestClient) -> None:
     assert client.get("/1781/jamfor.csv", params={"table": "x"}).status_code == 400
 
 
+def test_a_download_error_is_said_in_the_pages_language_and_the_api_stays_english(
+    client: TestClient,
+) -> None:
+    swedish = client.get("/1781/jamfor.csv", params={"table": "x"})
+    assert swedish.status_code == 400
+    assert "okänd tabell 'x'; välj figures eller status" in html.unescape(swedish.text)
+    english = client.get("/1781/jamfor.csv", params={"table": "x", "lang": "en"})
+    assert english.status_code == 400
+    assert "unknown table 'x'; use figures or status" in html.unescape(english.text)
+    # The JSON API answers machine clients in English, in the same {"error", "where"} body.
+    assert get(client, "/api/v1/units", 400, type="X") == {
+        "error": "'X' is not a unit type; use one of: K, L", "where": "type"
+    }  # fmt: skip
+    assert get(client, "/api/v1/kpis", 400, type="Q", lang="sv")["error"] == (
+        "'Q' is not a municipality type; use one of: K, L, A"
+    )
+
+
 def test_excel_downloads_hold_numbers_as_numbers(client: TestClient) -> None:
     """Values, years, ranks and counts are numeric cells (they sum and sort in Excel); ids with
     leading zeros stay text; the CSV twin writes the same numbers as text, as before."""

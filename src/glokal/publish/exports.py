@@ -104,7 +104,9 @@ def write_export(
     writers = {"csv": _write_csv, "xlsx": _write_xlsx, "json": _write_json}
     if file_format not in writers:
         raise InputError(
-            f"unknown format {file_format!r}; the formats are: {', '.join(EXPORT_FORMATS)}",
+            N_("unknown format {format!r}; the formats are: {formats}"),
+            format=file_format,
+            formats=list(EXPORT_FORMATS),
             where="--format",
         )
     return writers[file_format](out, sections, progress)
@@ -157,8 +159,12 @@ def _write_xlsx(out: IO[bytes], sections: Sequence[Section], progress: RowProgre
             rows += 1
             if rows > XLSX_MAX_ROWS:
                 raise InputError(
-                    f"{section.title}: more rows than an Excel sheet holds "
-                    f"({XLSX_MAX_ROWS - 1:,}); choose --format csv or fewer units with --unit",
+                    N_(
+                        "{section}: more rows than an Excel sheet holds ({most:,}); choose "
+                        "--format csv or fewer units with --unit"
+                    ),
+                    section=section.title,
+                    most=XLSX_MAX_ROWS - 1,
                     where="--format",
                 )
             sheet.append([cell(record.get(c)) for c in section.columns])

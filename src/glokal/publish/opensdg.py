@@ -103,7 +103,12 @@ def export_opensdg(
     names = {p.id: p.name for p in list_places(session)}
     for unit in units:
         if unit not in names:
-            raise NotFound(f"there is no unit {unit!r}; `glokal places` lists them", where="--unit")
+            raise NotFound(
+                N_("there is no unit {unit!r}"),
+                unit=unit,
+                where="--unit",
+                hint=N_("`glokal places` lists them"),
+            )
     chosen = list(dict.fromkeys(units)) or sorted(names)
     _ = translator(lang)
     indicators: list[OpenSdgIndicator] = []
@@ -354,7 +359,9 @@ def _write(directory: Path, indicators: Iterable[OpenSdgIndicator]) -> int:
             (meta_dir / f"{inid}.yml").unlink(missing_ok=True)
             (data_dir / f"{DATA_PREFIX}{inid}.csv").unlink(missing_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", where=str(directory)) from None
+        raise InputError(
+            N_("cannot write: {error}"), error=str(exc.strerror or exc), where=str(directory)
+        ) from None
     return len(earlier - written)
 
 

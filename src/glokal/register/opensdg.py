@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session
 
 from glokal.errors import InputError
 from glokal.framework import Framework, load_framework, parse_target_id
+from glokal.i18n import N_, Joined, Message
 from glokal.places import Places, load_places, parse_place_id
 from glokal.register.fields import parse_code
+from glokal.register.tables import raise_problems
 from glokal.store.agenda import (
     LocalGoal,
     LocalIndicator,
@@ -85,28 +87,52 @@ class OpenSdgImport:
 
 @dataclass
 class _Problems:
-    """Every problem of the folder, each naming its file, row and field."""
+    """Every problem of the folder, each naming its file, row and field: messages (ids and
+    their values), said in a language where they are shown, as the register's RowProblems."""
 
-    found: list[str] = field(default_factory=list)
+    found: list[Message] = field(default_factory=list)
 
     def add(
-        self, file: str, message: str, *, row: int | None = None, at: str | None = None
+        self,
+        file: str,
+        message: str | Message,
+        *,
+        row: int | None = None,
+        at: str | Message | None = None,
     ) -> None:
-        where = file + (f", row {row}" if row is not None else "") + (f", {at}" if at else "")
-        self.found.append(f"{where}: {message}")
+        where: list[object] = [file]
+        if row is not None:
+            where.append(Message(N_("row {row}"), row=row))
+        if at:
+            where.append(at)
+        problem = message if isinstance(message, Message) else Message(message)
+        self.found.append(
+            Message(N_("{where}: {problem}"), where=Joined(where, ", "), problem=problem)
+        )
 
     def check(self, source: str) -> None:
-        if not self.found:
-            return
-        shown = self.found[:50]
-        more = len(self.found) - len(shown)
-        lines = "\n  ".join(shown + ([f"… and {more} more"] if more else []))
-        count = len(self.found)
-        raise InputError(
-            f"{count} problem{'s' if count != 1 else ''} in the Open SDG files; nothing was "
-            f"imported:\n  {lines}",
-            where=source,
-        )
+        """Raise one InputError listing every problem; nothing has been written yet."""
+        if self.found:
+            raise_problems(self.found, Message(N_("the Open SDG files")), where=source)
+
+
+class _Shown:
+    """A value of a file as its ``repr`` says it: a YAML list is not joined as a message's
+    list values are."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    __str__ = __repr__
+
+
+def _shown(value: object) -> object:
+    return _Shown(value) if isinstance(value, list | tuple) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,29 +194,35 @@ def read_opensdg(
     indicator name a local goal that is stored instead of described in the file."""
     source = str(directory)
     if not directory.is_dir():
-        raise InputError("no such folder", where=source)
+        raise InputError(N_("no such folder"), where=source)
     data_dir, meta_dir = directory / DATA_DIR, directory / META_DIR
     if not data_dir.is_dir() and not meta_dir.is_dir():
         raise InputError(
-            f"not Open SDG data: no {DATA_DIR}/ or {META_DIR}/ folder in it", where=source
+            N_("not Open SDG data: no {data}/ or {meta}/ folder in it"),
+            data=DATA_DIR,
+            meta=META_DIR,
+            where=source,
         )
     problems = _Problems()
     ids: dict[str, tuple[Path | None, Path | None]] = {}
     for path in sorted(data_dir.glob("*.csv")) if data_dir.is_dir() else ():
         inid = path.stem.removeprefix(DATA_PREFIX)
         if not path.stem.startswith(DATA_PREFIX) or not INDICATOR_ID.fullmatch(inid):
-            problems.add(_name(directory, path), "name it indicator_{id}.csv, e.g. "
-                         "indicator_1-1-1.csv (letters, digits, - and _ in the id)")  # fmt: skip
+            problems.add(_name(directory, path), N_("name it indicator_{id}.csv, e.g. "
+                         "indicator_1-1-1.csv (letters, digits, - and _ in the id)"))  # fmt: skip
             continue
         ids[inid] = (path, None)
     for path in sorted(meta_dir.iterdir()) if meta_dir.is_dir() else ():
         if path.suffix not in (".yml", ".yaml"):
             continue
         if not INDICATOR_ID.fullmatch(path.stem):
-            problems.add(_name(directory, path), "name it {id}.yml, e.g. 1-1-1.yml")
+            problems.add(_name(directory, path), N_("name it {id}.yml, e.g. 1-1-1.yml"))
             continue
         if path.stem in ids and ids[path.stem][1] is not None:
-            problems.add(_name(directory, path), f"{path.stem} has two metadata files")
+            problems.add(
+                _name(directory, path),
+                Message(N_("{id} has two metadata files"), id=path.stem),
+            )
             continue
         ids[path.stem] = (ids.get(path.stem, (None, None))[0], path)
     if unit is not None:
@@ -202,8 +234,9 @@ def read_opensdg(
     for inid, (data, meta_path) in sorted(ids.items()):
         if meta_path is None:
             assert data is not None
-            problems.add(_name(directory, data), f"no metadata file {META_DIR}/{inid}.yml "
-                         "(it gives the indicator's name)")  # fmt: skip
+            problems.add(_name(directory, data), Message(N_(
+                "no metadata file {file} (it gives the indicator's name)"),
+                file=f"{META_DIR}/{inid}.yml"))  # fmt: skip
             continue
         meta_name = _name(directory, meta_path)
         meta = _read_meta(meta_path, meta_name, places, targets, problems)
@@ -223,16 +256,17 @@ def read_opensdg(
                 continue
             if own_unit is not None and row_unit != own_unit:
                 assert data is not None
-                problems.add(_name(directory, data), f"{row_unit} is not the unit "
-                             f"{own_unit} of {meta_name}", row=row.number, at=GEOCODE)  # fmt: skip
+                problems.add(_name(directory, data), Message(N_(
+                    "{unit} is not the unit {own} of {file}"), unit=row_unit, own=own_unit,
+                    file=meta_name), row=row.number, at=GEOCODE)  # fmt: skip
                 continue
             by_unit.setdefault(row_unit, []).append(row)
         if file_unit is not None and (unit is None or file_unit == unit):
             by_unit.setdefault(file_unit, [])
         if not by_unit:
             if rows and unit is None and not any(r.unit for r in rows):
-                problems.add(meta_name, "neither a GeoCode column nor a unit in the metadata: "
-                             "give --unit")  # fmt: skip
+                problems.add(meta_name, N_("neither a GeoCode column nor a unit in the "
+                             "metadata: give --unit"))  # fmt: skip
             else:
                 skipped.append(inid)
             continue
@@ -244,26 +278,31 @@ def read_opensdg(
                 continue
             key = (indicator.unit, indicator.code)
             if key in indicators:
-                problems.add(meta_name, f"{indicator.unit} {indicator.code!r} is also in "
-                             f"{indicators[key][1]}", at="indicator_number")  # fmt: skip
+                problems.add(meta_name, Message(N_("{unit} {code!r} is also in {file}"),
+                             unit=indicator.unit, code=indicator.code, file=indicators[key][1]),
+                             at="indicator_number")  # fmt: skip
                 continue
             indicators[key] = (indicator, meta_name)
         if own_unit is not None and meta.glokal is not None:
             for goal in _local_goals(meta.glokal, own_unit, targets, meta_name, problems):
                 key = (goal.unit, goal.code)
                 if key in goals and goals[key][0] != goal:
-                    problems.add(meta_name, f"local goal {goal.code!r} differs from the one in "
-                                 f"{goals[key][1]}", at="glokal.local_goals")  # fmt: skip
+                    problems.add(meta_name, Message(N_(
+                        "local goal {code!r} differs from the one in {file}"), code=goal.code,
+                        file=goals[key][1]), at="glokal.local_goals")  # fmt: skip
                 goals.setdefault(key, (goal, meta_name))
     known = {(u, c) for u, codes in (stored or {}).items() for c in codes} | set(goals)
     for indicator, meta_name in indicators.values():
         if indicator.goal is not None and (indicator.unit, indicator.goal) not in known:
-            problems.add(meta_name, f"{indicator.goal!r} is not a local goal of "
-                         f"{indicator.unit}, in the files or stored", at="glokal.goal")  # fmt: skip
+            problems.add(meta_name, Message(N_(
+                "{goal!r} is not a local goal of {unit}, in the files or stored"),
+                goal=indicator.goal, unit=indicator.unit), at="glokal.goal")  # fmt: skip
     for goal, meta_name in goals.values():
         if goal.parent is not None and (goal.unit, goal.parent) not in known:
-            problems.add(meta_name, f"the parent {goal.parent!r} of {goal.code!r} is not a "
-                         f"local goal of {goal.unit}", at="glokal.local_goals")  # fmt: skip
+            problems.add(meta_name, Message(N_(
+                "the parent {parent!r} of {code!r} is not a local goal of {unit}"),
+                parent=goal.parent, code=goal.code, unit=goal.unit),
+                at="glokal.local_goals")  # fmt: skip
     problems.check(source)
     return OpenSdgRead(
         source,
@@ -283,11 +322,11 @@ def _known_unit(
     try:
         unit = parse_place_id(str(text))
     except InputError as exc:
-        problems.add(file, exc.message, row=row, at=at or None)
+        problems.add(file, exc.msg, row=row, at=at or None)
         return None
     if places.get(unit) is None:
-        problems.add(file, f"there is no unit {unit!r}; `glokal places` lists them", row=row,
-                     at=at or None)  # fmt: skip
+        problems.add(file, Message(N_("there is no unit {unit!r}; `glokal places` lists them"),
+                     unit=unit), row=row, at=at or None)  # fmt: skip
         return None
     return unit
 
@@ -295,13 +334,17 @@ def _known_unit(
 def _read_bytes(path: Path, name: str, problems: _Problems) -> str | None:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            problems.add(name, f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
+            problems.add(
+                name, Message(N_("larger than {most} MB"), most=MAX_FILE_BYTES // 1_000_000)
+            )
             return None
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.add(name, f"not UTF-8 text (byte {exc.start})")
+        problems.add(name, Message(N_("not UTF-8 text (byte {byte})"), byte=exc.start))
     except OSError as exc:
-        problems.add(name, f"cannot read the file: {exc.strerror or exc}")
+        problems.add(
+            name, Message(N_("cannot read the file: {error}"), error=str(exc.strerror or exc))
+        )
     return None
 
 
@@ -313,20 +356,26 @@ def _read_data(path: Path, name: str, places: Places, problems: _Problems) -> li
     try:
         lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
-        problems.add(name, f"not valid CSV: {exc}")
+        problems.add(name, Message(N_("not valid CSV: {error}"), error=str(exc)))
         return None
     if not lines or not any(c.strip() for c in lines[0]):
-        problems.add(name, "empty: the first row must name the columns (Year, …, Value)")
+        problems.add(name, N_("empty: the first row must name the columns (Year, …, Value)"))
         return None
     header = [c.strip() for c in lines[0]]
     before = len(problems.found)
     if any(not c for c in header):
-        problems.add(name, "a column without a name", row=1)
+        problems.add(name, N_("a column without a name"), row=1)
     for column in sorted({c for c in header if c and header.count(c) > 1}):
-        problems.add(name, "appears twice", row=1, at=column)
+        problems.add(name, N_("appears twice"), row=1, at=column)
     for column in (YEAR, VALUE):
         if column not in header:
-            problems.add(name, f"missing column {column} (Open SDG needs Year and Value)", row=1)
+            problems.add(
+                name,
+                Message(
+                    N_("missing column {column} (Open SDG needs Year and Value)"), column=column
+                ),
+                row=1,
+            )
     if len(problems.found) > before:
         return None
     position = {c: i for i, c in enumerate(header)}
@@ -336,8 +385,8 @@ def _read_data(path: Path, name: str, places: Places, problems: _Problems) -> li
         if not any(c.strip() for c in cells):
             continue  # a blank line
         if len(cells) != len(header):
-            problems.add(name, f"{len(cells)} cells; the header has {len(header)} columns",
-                         row=number)  # fmt: skip
+            problems.add(name, Message(N_("{cells} cells; the header has {columns} columns"),
+                         cells=len(cells), columns=len(header)), row=number)  # fmt: skip
             continue
         cell = {c: cells[i].strip() for c, i in position.items()}
         ok = len(problems.found)
@@ -357,10 +406,20 @@ def _read_data(path: Path, name: str, places: Places, problems: _Problems) -> li
     return rows
 
 
+def _not_text(value: object) -> Message:
+    return Message(N_("{value!r} is not text"), value=_shown(value))
+
+
+def _not_bool(value: object) -> Message:
+    return Message(N_("{value!r} is not true or false"), value=_shown(value))
+
+
 def _year(text: object, problems: _Problems, file: str, row: int | None, at: str) -> int | None:
     raw = str(text).strip()
     if isinstance(text, bool) or not re.fullmatch(r"[12][0-9]{3}", raw):
-        problems.add(file, f"{text!r} is not a year like 2024", row=row, at=at)
+        problems.add(
+            file, Message(N_("{text!r} is not a year like 2024"), text=_shown(text)), row=row, at=at
+        )
         return None
     return int(raw)
 
@@ -376,7 +435,12 @@ def _number(text: object, problems: _Problems, file: str, row: int | None, at: s
         except ValueError:
             number = math.nan
     if not math.isfinite(number):
-        problems.add(file, f"{text!r} is not a number like 12.5", row=row, at=at)
+        problems.add(
+            file,
+            Message(N_("{text!r} is not a number like 12.5"), text=_shown(text)),
+            row=row,
+            at=at,
+        )
         return None
     return number
 
@@ -391,23 +455,24 @@ def _read_meta(
         meta = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}" if mark is not None else None
-        problems.add(name, f"not valid YAML: {getattr(exc, 'problem', None) or exc}", at=at)
+        at = Message(N_("line {line}"), line=mark.line + 1) if mark is not None else None
+        error = str(getattr(exc, "problem", None) or exc)
+        problems.add(name, Message(N_("not valid YAML: {error}"), error=error), at=at)
         return None
     if not isinstance(meta, dict):
-        problems.add(name, "not a YAML mapping of field: value")
+        problems.add(name, N_("not a YAML mapping of field: value"))
         return None
     before = len(problems.found)
     title = meta.get("indicator_name")
     if not isinstance(title, str) or not title.strip():
-        problems.add(name, "must be the indicator's name (text)", at="indicator_name")
+        problems.add(name, N_("must be the indicator's name (text)"), at="indicator_name")
     number = meta.get("indicator_number")
     code = None
     if number is not None:
         try:
             code = parse_code(str(number))
         except InputError as exc:
-            problems.add(name, exc.message, at="indicator_number")
+            problems.add(name, exc.msg, at="indicator_number")
     target = meta.get("target_id")
     if target is not None:
         _target(target, targets, problems, name, "target_id")
@@ -415,17 +480,22 @@ def _read_meta(
     if goal is not None and (
         isinstance(goal, bool) or str(goal).strip() not in {str(n) for n in range(1, 18)}
     ):
-        problems.add(name, f"{goal!r} is not a goal number 1–17", at="sdg_goal")
+        problems.add(
+            name,
+            Message(N_("{goal!r} is not a goal number 1–17"), goal=_shown(goal)),
+            at="sdg_goal",
+        )
     status = meta.get("reporting_status")
     if status is not None and status not in REPORTING_STATUSES:
-        problems.add(name, f"{status!r} is not one of {', '.join(REPORTING_STATUSES)}",
+        problems.add(name, Message(N_("{status!r} is not one of {allowed}"),
+                     status=_shown(status), allowed=list(REPORTING_STATUSES)),
                      at="reporting_status")  # fmt: skip
     for flag in ("data_non_statistical", "standalone", "published"):
         if flag in meta and not isinstance(meta[flag], bool):
-            problems.add(name, f"{meta[flag]!r} is not true or false", at=flag)
+            problems.add(name, _not_bool(meta[flag]), at=flag)
     units = meta.get("computation_units")
     if units is not None and not isinstance(units, str):
-        problems.add(name, f"{units!r} is not text", at="computation_units")
+        problems.add(name, _not_text(units), at="computation_units")
     target_value, target_year = _site_target(meta, name, problems)
     block = meta.get(GLOKAL)
     if block is not None:
@@ -443,16 +513,16 @@ def _target(
     value: object, targets: frozenset[str], problems: _Problems, file: str, at: str
 ) -> str | None:
     if isinstance(value, float):
-        problems.add(file, f"{value!r} is read as a number: write the target in quotes, "
-                     "e.g. '8.10'", at=at)  # fmt: skip
+        problems.add(file, Message(N_("{value!r} is read as a number: write the target in "
+                     "quotes, e.g. '8.10'"), value=value), at=at)  # fmt: skip
         return None
     try:
         target = parse_target_id(str(value))
     except InputError as exc:
-        problems.add(file, exc.message, at=at)
+        problems.add(file, exc.msg, at=at)
         return None
     if target not in targets:
-        problems.add(file, f"there is no target {target!r}", at=at)
+        problems.add(file, Message(N_("there is no target {target!r}"), target=target), at=at)
         return None
     return target
 
@@ -470,7 +540,7 @@ def _site_target(
         if items is None:
             continue
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            problems.add(name, "must be a list of mappings (- target: 95)", at=key)
+            problems.add(name, N_("must be a list of mappings (- target: 95)"), at=key)
             continue
         for i, item in enumerate(items):
             if item.get(value_key) is not None:
@@ -488,31 +558,35 @@ def _glokal_block(
 ) -> Mapping[str, Any] | None:
     """Glokal's own fields, checked and normalised (unit, kpi, years, numbers)."""
     if not isinstance(block, dict):
-        problems.add(name, "must be a mapping", at=GLOKAL)
+        problems.add(name, N_("must be a mapping"), at=GLOKAL)
         return None
     checked: dict[str, Any] = dict(block)
     kind = block.get("kind", KIND_LOCAL)
     if kind not in (KIND_LOCAL, KIND_KOLADA):
-        problems.add(name, f"{kind!r} is not {KIND_LOCAL} or {KIND_KOLADA}", at="glokal.kind")
+        problems.add(name, Message(N_("{kind!r} is not {local} or {kolada}"), kind=_shown(kind),
+                     local=KIND_LOCAL, kolada=KIND_KOLADA), at="glokal.kind")  # fmt: skip
     checked["kind"] = kind
     kpi = block.get("kpi")
     if kpi is not None and not (isinstance(kpi, str) and KPI_ID.fullmatch(kpi)):
-        problems.add(name, f"{kpi!r} is not a Kolada KPI id like N00401", at="glokal.kpi")
+        problems.add(name, Message(N_("{kpi!r} is not a Kolada KPI id like N00401"),
+                     kpi=_shown(kpi)), at="glokal.kpi")  # fmt: skip
     if kind == KIND_KOLADA:
         return checked
     if "unit" not in block:
-        problems.add(name, "missing: the unit the indicator belongs to", at="glokal.unit")
+        problems.add(name, N_("missing: the unit the indicator belongs to"), at="glokal.unit")
     else:
         checked["unit"] = _known_unit(block["unit"], places, problems, name, None, "glokal.unit")
     for key in ("code", "goal"):
         if block.get(key) is None:
             if key == "code":
-                problems.add(name, "missing: the unit's code for the indicator", at="glokal.code")
+                problems.add(
+                    name, N_("missing: the unit's code for the indicator"), at="glokal.code"
+                )
             continue
         try:
             checked[key] = parse_code(str(block[key]))
         except InputError as exc:
-            problems.add(name, exc.message, at=f"glokal.{key}")
+            problems.add(name, exc.msg, at=f"glokal.{key}")
     for key in ("baseline_value", "target_value"):
         if block.get(key) is not None:
             checked[key] = _number(block[key], problems, name, None, f"glokal.{key}")
@@ -521,10 +595,10 @@ def _glokal_block(
             checked[key] = _year(block[key], problems, name, None, f"glokal.{key}")
     measure = block.get("measure")
     if measure is not None and not isinstance(measure, str):
-        problems.add(name, f"{measure!r} is not text", at="glokal.measure")
+        problems.add(name, _not_text(measure), at="glokal.measure")
     goals = block.get("local_goals", [])
     if not isinstance(goals, list) or not all(isinstance(g, dict) for g in goals):
-        problems.add(name, "must be a list of local goals (- code: …)", at="glokal.local_goals")
+        problems.add(name, N_("must be a list of local goals (- code: …)"), at="glokal.local_goals")
         checked["local_goals"] = []
     return checked
 
@@ -541,19 +615,19 @@ def _local_goals(
             code = parse_code(str(item.get("code", "")))
             parent = parse_code(str(item["parent"])) if item.get("parent") is not None else None
         except InputError as exc:
-            problems.add(name, exc.message, at=at)
+            problems.add(name, exc.msg, at=at)
         title = item.get("title")
         if not isinstance(title, str) or not title.strip():
-            problems.add(name, "the local goal needs a title (text)", at=f"{at}.title")
+            problems.add(name, N_("the local goal needs a title (text)"), at=f"{at}.title")
         description = item.get("description", "")
         if not isinstance(description, str):
-            problems.add(name, f"{description!r} is not text", at=f"{at}.description")
+            problems.add(name, _not_text(description), at=f"{at}.description")
         published = item.get("published", True)
         if not isinstance(published, bool):
-            problems.add(name, f"{published!r} is not true or false", at=f"{at}.published")
+            problems.add(name, _not_bool(published), at=f"{at}.published")
         raw_targets = item.get("targets", [])
         if not isinstance(raw_targets, list):
-            problems.add(name, "must be a list of target ids", at=f"{at}.targets")
+            problems.add(name, N_("must be a list of target ids"), at=f"{at}.targets")
             raw_targets = []
         found = [_target(t, targets, problems, name, f"{at}.targets") for t in raw_targets]
         if len(problems.found) > before or code is None:
@@ -589,14 +663,15 @@ def _indicator(
         if not row.total:
             continue
         if row.year in seen:
-            problems.add(data_name, f"{row.year} is also on row {seen[row.year]} (one value "
-                         f"a year for {unit})", row=row.number, at=YEAR)  # fmt: skip
+            problems.add(data_name, Message(N_("{year} is also on row {row} (one value a year "
+                         "for {unit})"), year=row.year, row=seen[row.year], unit=unit),
+                         row=row.number, at=YEAR)  # fmt: skip
             continue
         for column, text, first in ((UNITS, row.units, units), (SERIES, row.series, series)):
             if first is not None and text != first:
-                problems.add(data_name, f"{text!r} differs from {first!r} on an earlier row: "
-                             "Glokal keeps one series per indicator", row=row.number,
-                             at=column)  # fmt: skip
+                problems.add(data_name, Message(N_("{text!r} differs from {first!r} on an "
+                             "earlier row: Glokal keeps one series per indicator"), text=text,
+                             first=first), row=row.number, at=column)  # fmt: skip
         units = row.units if units is None else units
         series = row.series if series is None else series
         seen[row.year] = row.number
@@ -606,8 +681,8 @@ def _indicator(
     kpi = block.get("kpi")
     code = block.get("code") or meta.code or inid.replace("-", ".")
     if len(code) > 32:
-        problems.add(meta_name, f"the code {code!r} is longer than 32 characters: give "
-                     "indicator_number", at="indicator_number")  # fmt: skip
+        problems.add(meta_name, Message(N_("the code {code!r} is longer than 32 characters: "
+                     "give indicator_number"), code=code), at="indicator_number")  # fmt: skip
         return None
     measure = block.get("measure")
     return LocalIndicator(

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 
 from glokal.errors import InputError, NotFound
 from glokal.framework import GoalStatus, parse_target_id
+from glokal.i18n import N_
 from glokal.publish.pages import Catalogue, goal_across_page
 from glokal.store import list_targets
 from glokal.store.kolada import list_kpis
@@ -119,7 +120,7 @@ def goal_units(
     """The status of every unit on a goal (decided, else Glokal's suggestion, marked as
     such), as on /mal/{number}; filter by kommungrupp, county, status and unit type."""
     if status and status not in {s.value for s in GoalStatus}:
-        raise InputError(f"unknown status {status!r}", where="status")
+        raise InputError(N_("unknown status {status!r}"), status=status, where="status")
     filters = {"kommungrupp": kommungrupp, "county": county, "status": status, "type": type,
                "sort": sort}  # fmt: skip
     page = goal_across_page(session, goal_number(number), "sv", filters)
@@ -169,7 +170,7 @@ def target(target: str, session: SessionDep) -> m.TargetOut:
     for t in list_targets(session, int(wanted.split(".")[0])):
         if t.id == wanted:
             return _target_out(t)
-    raise NotFound(f"there is no target {target!r}", where="target")
+    raise NotFound(N_("there is no target {target!r}"), target=target, where="target")
 
 
 def _unit_out(catalogue: Catalogue, place: Any) -> m.UnitOut:
@@ -200,11 +201,12 @@ def units(
     places = catalogue.places.values()
     # Checked against the catalogue the listing reads anyway: no query of their own.
     if type:
-        one_of(type, sorted({p.type for p in places}), "unit type", "type")
+        one_of(type, sorted({p.type for p in places}), N_("a unit type"), "type")
     if kommungrupp:
-        one_of(kommungrupp, sorted(catalogue.kommungrupper), "municipality group", "kommungrupp")
+        one_of(kommungrupp, sorted(catalogue.kommungrupper), N_("a municipality group"),
+               "kommungrupp")  # fmt: skip
     if county:
-        one_of(county, sorted({p.county for p in places if p.county}), "county", "county")
+        one_of(county, sorted({p.county for p in places if p.county}), N_("a county"), "county")
     wanted = q.strip().casefold()
     items = [
         p for p in places
@@ -269,7 +271,7 @@ def kpis(
     """The stored KPIs with the goals they serve and their polarity (higher or lower better);
     filter by goal and municipality type (K, L, A)."""
     if type:
-        one_of(type, KPI_TYPES, "municipality type", "type")
+        one_of(type, KPI_TYPES, N_("a municipality type"), "type")
     items = [k for k in list_kpis(session, goal_param(goal))
              if not type or type in k.municipality_type]  # fmt: skip
     return page_of(request, paging, m.KpisPage, items, _kpi_out)
@@ -292,7 +294,7 @@ def kpi(kpi: str, session: SessionDep) -> m.KpiOut:
     for k in list_kpis(session):
         if k.id == kpi:
             return _kpi_out(k)
-    raise NotFound(f"there is no KPI {kpi!r}", where="kpi")
+    raise NotFound(N_("there is no KPI {kpi!r}"), kpi=kpi, where="kpi")
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -325,8 +327,9 @@ def values(
         shown = min(shown, paging.limit) if paging.limit else shown
         if paging.format == "xlsx" and shown > MAX_XLSX_ROWS:
             raise InputError(
-                f"{shown:,} rows do not fit an Excel sheet ({MAX_XLSX_ROWS:,}); filter by kpi, "
-                "unit or year, or ask for format=csv", where="format",
+                N_("{rows:,} rows do not fit an Excel sheet ({most:,}); filter by kpi, unit or "
+                   "year, or ask for format=csv"),
+                rows=shown, most=MAX_XLSX_ROWS, where="format",
             )  # fmt: skip
         rows: Any = (
             iter_values(session, wanted)
@@ -364,10 +367,12 @@ def assessments(
     filter by unit, goal, status and basis."""
     units = unit_param(unit)
     if len(units) > 1:
-        raise InputError("one unit at a time", where="unit")
+        raise InputError(N_("one unit at a time"), where="unit")
     if status and status not in {s.value for s in GoalStatus}:
         raise InputError(
-            f"unknown status {status!r}; use one of: {', '.join(s.value for s in GoalStatus)}",
+            N_("unknown status {status!r}; use one of: {allowed}"),
+            status=status,
+            allowed=[s.value for s in GoalStatus],
             where="status",
         )
     number = goal_param(goal)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotFound
 from glokal.framework import parse_goal_number
+from glokal.i18n import N_, Message
 from glokal.places import parse_place_id
 from glokal.store.opendata import stored_ids
 from glokal.store.programmes import programme_ids
@@ -153,7 +154,7 @@ def csv_list(
 ) -> list[T]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) > most:
-        raise InputError(f"at most {most} values, separated by commas", where=where)
+        raise InputError(N_("at most {most} values, separated by commas"), most=most, where=where)
     return [parse(p) for p in parts]
 
 
@@ -167,20 +168,29 @@ def unit_param(text: str) -> list[str]:
 
 def kpi_id(text: str) -> str:
     if not (1 <= len(text) <= 16 and text.isascii() and text.isalnum()):
-        raise InputError(f"{text!r} is not a Kolada KPI id (like N00401)", where="kpi")
+        raise InputError(
+            N_("{text!r} is not a Kolada KPI id (like N00401)"), text=text, where="kpi"
+        )
     return text.upper()
 
 
 def year_param(text: str) -> int:
     if not (text.isascii() and text.isdigit() and 1900 <= int(text) <= 2100):
-        raise InputError(f"{text!r} is not a year (1900–2100)", where="year")
+        raise InputError(N_("{text!r} is not a year (1900–2100)"), text=text, where="year")
     return int(text)
 
 
 def one_of(text: str, allowed: Sequence[str], what: str, where: str) -> str:
-    """``text`` if it is one of ``allowed``; else the 400 /mal/{n}'s filters give."""
+    """``text`` if it is one of ``allowed``; else the 400 /mal/{n}'s filters give. ``what``
+    (a message id) names the choice with its article: "a county"."""
     if text not in allowed:
-        raise InputError(f"{text!r} is not a {what}; use one of: {', '.join(allowed)}", where=where)
+        raise InputError(
+            N_("{text!r} is not {what}; use one of: {allowed}"),
+            text=text,
+            what=Message(what),
+            allowed=list(allowed),
+            where=where,
+        )
     return text
 
 
@@ -202,17 +212,21 @@ def refuse_unstored(
 
     kpi, unit, target, programme = asked(kpi), asked(unit), asked(target), asked(programme)
     stored = stored_ids(session, kpis=kpi, units=unit, targets=target, programmes=programme)
-    checks = (("kpi", "KPI", kpi, stored.kpis), ("unit", "unit", unit, stored.units),
-              ("target", "target", target, stored.targets))  # fmt: skip
-    for where, what, values, held in checks:
+    checks = ((N_("there is no KPI {kpi!r}"), "kpi", kpi, stored.kpis),
+              (N_("there is no unit {unit!r}"), "unit", unit, stored.units),
+              (N_("there is no target {target!r}"), "target", target, stored.targets))  # fmt: skip
+    for message, where, values, held in checks:
         for value in values:
             if value not in held:
-                raise InputError(f"there is no {what} {value!r}", where=where)
+                raise InputError(message, where=where, **{where: value})
     for value in programme:
         if value not in stored.programmes:
-            known = ", ".join(programme_ids(session)) or "none yet"
+            known = programme_ids(session)
             raise InputError(
-                f"there is no programme {value!r} (stored: {known})", where="programme"
+                N_("there is no programme {programme!r} (stored: {known})"),
+                programme=value,
+                known=list(known) if known else Message(N_("none yet")),
+                where="programme",
             )
 
 
@@ -220,11 +234,11 @@ def goal_number(text: str) -> int:
     try:
         return parse_goal_number(text, where="goal")
     except InputError as exc:
-        raise NotFound(exc.message, where="goal") from None
+        raise NotFound(exc.msg, where="goal") from None
 
 
 def unit_id(text: str) -> str:
     try:
         return parse_place_id(text, where="unit")
     except InputError as exc:
-        raise NotFound(exc.message, where="unit") from None
+        raise NotFound(exc.msg, where="unit") from None

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 
 from glokal.errors import InputError, NotFound
 from glokal.framework import parse_target_id
+from glokal.i18n import N_
 from glokal.publish.pages import Catalogue
 from glokal.register import (
     parse_country,
@@ -60,11 +61,12 @@ def _period(text: str) -> tuple[date | None, date | None]:
         start, end = year_param(first), year_param(last or first)
     except (ValueError, InputError):
         raise InputError(
-            f"{text!r} is not a period: 2020, 2019-2021 or 2019-01-01..2020-06-30",
+            N_("{text!r} is not a period: 2020, 2019-2021 or 2019-01-01..2020-06-30"),
+            text=text,
             where="period",
         ) from None
     if end < start:
-        raise InputError(f"{text!r} ends before it starts", where="period")
+        raise InputError(N_("{text!r} ends before it starts"), text=text, where="period")
     return date(start, 1, 1), date(end, 12, 31)
 
 
@@ -157,10 +159,14 @@ def activities(
 def activity(activity_id: str, session: SessionDep) -> m.ActivityOut:
     """A published activity by its id; a draft is 404, as if it did not exist."""
     if not (activity_id.isascii() and activity_id.isdigit() and len(activity_id) < 12):
-        raise NotFound(f"there is no activity {activity_id!r}", where="activity")
+        raise NotFound(
+            N_("there is no activity {activity!r}"), activity=activity_id, where="activity"
+        )
     found = get_activity(session, int(activity_id))
     if not found.published:
-        raise NotFound(f"there is no activity {activity_id!r}", where="activity")
+        raise NotFound(
+            N_("there is no activity {activity!r}"), activity=activity_id, where="activity"
+        )
     return _activity_out(found)
 
 

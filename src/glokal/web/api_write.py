@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from glokal.errors import InputError, NotAuthenticated, NotFound
 from glokal.framework import parse_goal_number
-from glokal.i18n import translator
+from glokal.i18n import N_, translator
 from glokal.places import parse_place_id
 from glokal.store import Store
 from glokal.store.activities import Activity
@@ -51,10 +51,10 @@ def token_owner(
 ) -> User:
     """The user of the request's bearer token; 401 without a valid one."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise NotAuthenticated("send 'Authorization: Bearer <token>'", where="Authorization")
+        raise NotAuthenticated(N_("send 'Authorization: Bearer <token>'"), where="Authorization")
     user = token_user(session, credentials.credentials, now=now())
     if user is None:
-        raise NotAuthenticated("the bearer token is not valid", where="Authorization")
+        raise NotAuthenticated(N_("the bearer token is not valid"), where="Authorization")
     return user
 
 
@@ -236,7 +236,7 @@ def put_activity(
 ) -> ActivityOut:  # fmt: skip
     """Replaces the activity whole, checked like a row of the import template."""
     if activity < 1 or activity > 2**53:
-        raise NotFound(f"there is no activity {activity}", where="activity")
+        raise NotFound(N_("there is no activity {activity}"), activity=activity, where="activity")
     saved = save_activity(
         session, user, _unit(unit), body.cells(), publish=body.publish, now=now(),
         gettext=translator(request_language(request)), activity_id=activity,

@@ -89,12 +89,13 @@ def post_comment(
                     now=now())  # fmt: skip
     except NotFound:
         raise  # no such unit: a 404, not a problem with the comment
-    except InputError as exc:
+    except InputError as exc:  # said in the page's language by the app's error handler
         messages = {
-            "body": gettext("Write your comment before you send it (at most 4,000 characters)."),
-            "name": gettext("The name may have at most 100 characters."),
+            "body": N_("Write your comment before you send it (at most 4,000 characters)."),
+            "name": N_("The name may have at most 100 characters."),
         }
-        raise InputError(messages.get(exc.where or "", exc.message), where=exc.where) from None
+        wording = messages.get(exc.where or "")
+        raise InputError(wording or exc.msg, where=exc.where) from None
     return thanks
 
 

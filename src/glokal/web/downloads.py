@@ -130,7 +130,9 @@ def download(table: DataTable, file_format: str) -> Response:
     """The table as a CSV or .xlsx attachment: numbers as text in CSV, as numbers in .xlsx."""
     if file_format not in FORMATS:
         raise InputError(
-            f"unknown format {file_format!r}; use one of: json, {', '.join(FORMATS)}",
+            N_("unknown format {format!r}; use one of: {allowed}"),
+            format=file_format,
+            allowed=["json", *FORMATS],
             where="format",
         )
     out = io.BytesIO()
@@ -238,7 +240,9 @@ def compare_tables(page: ComparePage, table: str) -> DataTable:
             statuses.append(row)
         return DataTable(f"{name}-status", columns, statuses)
     if table != "figures":
-        raise InputError(f"unknown table {table!r}; use figures or status", where="table")
+        raise InputError(
+            N_("unknown table {table!r}; use figures or status"), table=table, where="table"
+        )
     columns = ("goal", "kpi", "title", *(f"{u}_{part}" for u in units for part in
                ("value", "year")), "source")  # fmt: skip
     rows: list[dict[str, Cell]] = []

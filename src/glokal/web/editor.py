@@ -63,7 +63,7 @@ def _unit(text: str) -> str:
     try:
         return parse_place_id(text, where="unit")
     except InputError:
-        raise NotFound(f"there is no unit {text!r}", where="unit") from None
+        raise NotFound(N_("there is no unit {unit!r}"), unit=text, where="unit") from None
 
 
 def _goal(text: str) -> int:

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from glokal.errors import InputError
+from glokal.i18n import N_
 from glokal.publish.pages import (
     IndexPage,
     activities_page,
@@ -77,10 +78,10 @@ def _replacing(directory: Path) -> Iterator[Path]:
     """A fresh directory beside ``directory`` that takes its place when the block succeeds."""
     directory = directory.resolve()
     if directory.exists() and not directory.is_dir():
-        raise InputError("exists and is not a directory", where=str(directory))
+        raise InputError(N_("exists and is not a directory"), where=str(directory))
     if directory.exists() and any(directory.iterdir()) and not (directory / "index.html").exists():
         raise InputError(
-            "is not empty and not an earlier export (no index.html); choose another directory",
+            N_("is not empty and not an earlier export (no index.html); choose another directory"),
             where=str(directory),
         )
     try:
@@ -88,7 +89,7 @@ def _replacing(directory: Path) -> Iterator[Path]:
         work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     except OSError as exc:
         raise InputError(
-            f"cannot write here: {exc.strerror or exc}", where=str(directory)
+            N_("cannot write here: {error}"), error=str(exc.strerror or exc), where=str(directory)
         ) from None
     try:
         yield work
@@ -255,5 +256,5 @@ def _units(session: Session, units: Sequence[str]) -> list[str]:
         return known
     missing = [u for u in units if u not in known]
     if missing:
-        raise InputError(f"there is no unit {', '.join(missing)}", where="--unit")
+        raise InputError(N_("there is no unit {units}"), units=missing, where="--unit")
     return list(dict.fromkeys(units))
