@@ -111,8 +111,13 @@ def test_tables_speak_swedish_by_default_and_english_on_request(
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, out, err = run(capsys, *args)
     assert code == 2
     assert out == ""
@@ -171,9 +176,9 @@ def test_db_upgrade_and_current(
     from glokal.store import Store
 
     head = Store(make_url("sqlite://")).head_revision()
-    code, out, _ = run(capsys, "db", "upgrade")
+    code, out, _ = run(capsys, "db", "upgrade", "--lang", "en")
     assert code == 0 and f"(empty) → {head}" in out
-    code, out, _ = run(capsys, "db", "current")
+    code, out, _ = run(capsys, "db", "current", "--lang", "en")
     assert code == 0 and f"{head} (head {head})" in out
     # Migrations alone load no reference data: listings ask for `glokal init`, not show [].
     monkeypatch.setenv("GLOKAL_DATABASE_URL", f"sqlite:///{data_dir / 'glokal.sqlite3'}")
@@ -270,13 +275,21 @@ def test_a_configured_empty_database_is_not_written_by_a_read(
     (["serve", "--host", "nosuch.invalid"], "cannot listen on nosuch.invalid"),
 ])  # fmt: skip
 def test_serve_refuses_an_address_it_cannot_use(
-    data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, _, err = run(capsys, *args)
     assert code == 2 and expected in err and err.count("\n") == 1
 
 
-def test_serve_refuses_a_port_in_use(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_refuses_a_port_in_use(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     import socket
 
     with socket.socket() as busy:

@@ -197,7 +197,9 @@ def test_bad_target_files(
     content: bytes,
     extra: list[str],
     expected: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     targets = tmp_path / "targets.csv"
     targets.write_bytes(content)
     code, out, err = run(capsys, "assess", "--targets", str(targets), *extra)
@@ -222,7 +224,7 @@ def test_if_missing_assesses_once_as_make_run_does(
         source.backup(copy)
         copy.execute("DELETE FROM goal_suggestion")  # as before any `glokal assess` ran
     monkeypatch.setenv("GLOKAL_DATA_DIR", str(tmp_path))
-    code, out, err = run(capsys, "assess", "--if-missing")
+    code, out, err = run(capsys, "assess", "--if-missing", "--lang", "en")
     assert (code, out) == (0, "") and "5304 goal statuses suggested (default)" in err
     assert stored(GoalSuggestionRow, "default") == 312 * 17
     assert run(capsys, "assess", "--if-missing") == (0, "", "")  # already there: nothing to do

@@ -156,8 +156,8 @@ def test_an_empty_argument_and_a_damaged_pdf_get_one_line_each(
     code, out, err = run(capsys, "classify", "", str(tmp_path / "trasig.pdf"))
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        "glokal: error: text nr 1: texten är tom",  # not "is a directory": "" is no path
-        f"glokal: error: {tmp_path / 'trasig.pdf'}: pdf-filen går inte att läsa (skadad, eller "
+        "glokal: fel: text nr 1: texten är tom",  # not "is a directory": "" is no path
+        f"glokal: fel: {tmp_path / 'trasig.pdf'}: pdf-filen går inte att läsa (skadad, eller "
         "inte en pdf)",
         "2 av 2 indata kunde inte klassas.",
     ]  # and no log lines of the PDF library

@@ -81,15 +81,22 @@ def test_activities_as_json_and_csv(tmp_path: Path, capsys: pytest.CaptureFixtur
     ],
 )
 def test_bad_options_are_messages(
-    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+    capsys: pytest.CaptureFixture[str],
+    args: tuple[str, ...],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, out, err = run(capsys, "export", *args)
     assert code == 2 and out == "" and message in err and "Traceback" not in err
 
 
 def test_an_unknown_unit_or_kpi_leaves_the_file_as_it_was(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     file = tmp_path / "v.csv"
     file.write_text("earlier export\n", encoding="utf-8")
     for args, expected in [

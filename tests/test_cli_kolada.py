@@ -178,15 +178,21 @@ def test_a_users_polarity_note_is_shown_and_reset_returns_to_the_table(
     assert (kpis["N00401"]["polarity"], kpis["N00401"]["polarity_by"]) == ("lower", "glokal")
 
 
-def test_polarity_takes_one_kpi(synced: ReplayServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_polarity_takes_one_kpi(
+    synced: ReplayServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     code, out, err = run(capsys, "polarity", "set", "N00401,N00945", "higher")
     assert code == 2 and out == "" and "give one KPI id, not 2" in err
 
 
 def test_ids_the_store_does_not_know_are_refused(
-    synced: ReplayServer, capsys: pytest.CaptureFixture[str]
+    synced: ReplayServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A mistyped unit or KPI is an error naming it, not an empty listing that looks fine."""
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     for args, expected in [
         (["values", "--unit", "9999"], "no unit has the id 9999"),
         (["values", "--kpi", "N99999"], "no KPI N99999 in the store"),

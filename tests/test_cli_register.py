@@ -342,8 +342,11 @@ def test_in_a_real_process(data_dir: Path) -> None:
 
 
 def test_suggested_goals_are_confirmed_or_rejected(
-    data_dir: Path, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     source = data_dir / "a.csv"
     source.write_text(
         "unit,kind,title,goals,suggested_goals,suggested_targets\n"

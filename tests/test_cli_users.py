@@ -57,6 +57,7 @@ class _Terminal(io.StringIO):
 def test_user_add_prompts_twice_without_echo(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     monkeypatch.setattr("sys.stdin", _Terminal())
     answers = iter(["ett långt lösenord", "ett annat lösenord"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
@@ -138,7 +139,8 @@ def test_token_add_prints_the_token_once_and_stores_its_hash(
     assert main(["token", "add", "a@b.se", "--name", "importskript"]) == 0
     out, err = capsys.readouterr()
     token = out.strip()
-    assert len(token) >= 40 and "shown only now" in err
+    assert len(token) >= 40 and "den visas bara nu" in err  # Swedish, the default
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     store = _store(data_dir)
     with store.session() as s:
         row = s.scalars(select(ApiTokenRow)).one()

@@ -72,8 +72,12 @@ def test_confirmed_goals_are_primary_unless_confirmed_as_secondary(suggested: Ru
     ],
 )
 def test_confirming_refuses_what_is_not_a_suggestion_or_named_twice(
-    suggested: Run, args: list[str], message: str
+    suggested: Run,
+    args: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     before = _activity(suggested)
     code, out, err = suggested("activities", "confirm", "1", *args)
     assert (code, out) == (2, "") and message in err and "Traceback" not in err

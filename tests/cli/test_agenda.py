@@ -122,7 +122,10 @@ def test_show_prints_numbers_in_the_language_asked(two_goals: Run) -> None:
     assert code == 0 and "90.5 (2023)" in out and "95.5 (2030)" in out and "Target value" in out
 
 
-def test_an_indicator_code_is_checked_like_a_goal_code(two_goals: Run) -> None:
+def test_an_indicator_code_is_checked_like_a_goal_code(
+    two_goals: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOKAL_LANGUAGE", "en")  # the English messages
     for bad in ("  ", "GM\t3", "GM;3"):
         code, _out, err = two_goals("agenda", "indicator", "0680", bad, "--title", "T")
         assert code != 0 and "CODE" in err and "is not a code" in err, bad

@@ -81,3 +81,41 @@ def test_a_command_that_writes_says_its_error_in_lang(run: Run) -> None:
     args = ("agenda", "goal", "1781", "SE.4", "--title", "")
     assert run(*args)[2] == "glokal: fel: --title: får inte vara tomt\n"
     assert run(*args, "--lang", "en")[2] == "glokal: error: --title: must not be empty\n"
+
+
+def test_the_cli_s_own_errors_are_swedish_by_default(run: Run) -> None:
+    assert run("values", "--unit", "9999")[2] == "glokal: fel: --unit: ingen enhet har id 9999\n"
+    assert run("values", "--unit", "9999", "--lang", "en")[2] == (
+        "glokal: error: --unit: no unit has the id 9999\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "swedish", "english"),
+    [
+        (["nosuchcommand"], "Kommandot 'nosuchcommand' finns inte.",
+         "No such command 'nosuchcommand'."),
+        (["goal"], "Kommandot 'goal' finns inte. Menade du 'goals'?",
+         "No such command 'goal'. Did you mean 'goals'?"),
+        (["goals", "--format", "xml"],
+         "Ogiltigt värde för '--format' / '-f': 'xml' är inte något av 'table', 'json'.",
+         "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json'."),
+        (["places", "--nope"], "Alternativet --nope finns inte (möjliga alternativ: --type)",
+         "No such option: --nope (Possible options: --type)"),
+        (["sync", "kolada", "--base-url"], "Alternativet '--base-url' kräver ett värde.",
+         "Option '--base-url' requires an argument."),
+        (["user", "add"], "Argumentet 'email' saknas.", "Missing argument 'email'."),
+        (["user", "add", "a@b.se"], "Alternativet '--role' saknas.", "Missing option '--role'."),
+    ],
+)  # fmt: skip
+def test_usage_errors_are_said_in_the_interface_language(
+    run: Run, args: list[str], swedish: str, english: str
+) -> None:
+    """Click's own messages, by their shape; --lang counts even when met after the mistake."""
+    code, out, err = run(*args)
+    assert (code, out, err) == (2, "", f"glokal: fel: {swedish}\n")
+    if args[-1] == "--base-url":  # --lang after it would be taken as its value
+        args = [*args[:-1], "--lang", "en", args[-1]]
+    else:
+        args = [*args, "--lang", "en"]
+    assert run(*args)[2] == f"glokal: error: {english}\n"

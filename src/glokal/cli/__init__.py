@@ -37,6 +37,7 @@ from glokal.cli.base import (
     interface_language,
     stderr,
 )
+from glokal.cli.usage import language_in, usage_message
 from glokal.errors import GlokalError
 from glokal.i18n import N_, translator
 
@@ -75,7 +76,14 @@ def _main(argv: Sequence[str] | None) -> int:
         format_message = getattr(exc, "format_message", None)
         message = format_message() if callable(format_message) else str(exc)
         if message:  # empty after `glokal` alone, which has printed the help
-            stderr.print(f"glokal: error: {message}", markup=False, soft_wrap=True)
+            args = list(argv) if argv is not None else sys.argv[1:]
+            _ = translator(chosen_language.get() or language_in(args) or interface_language())
+            said = usage_message(exc, _) or message
+            stderr.print(
+                _(N_("glokal: error: {message}")).format(message=said),
+                markup=False,
+                soft_wrap=True,
+            )
         return int(getattr(exc, "exit_code", EXIT_USER_ERROR))
     except GlokalError as exc:
         _ = translator(interface_language())

@@ -43,7 +43,7 @@ from glokal.cli.files import (
 )
 from glokal.errors import InputError
 from glokal.framework import parse_goal_number, parse_target_id
-from glokal.i18n import N_, translator
+from glokal.i18n import N_, Message, translator
 from glokal.mapping import classify
 from glokal.publish.register import (
     activities_table,
@@ -228,7 +228,7 @@ def activities_list(
 
 def _activity_id(text: str) -> int:
     if not text.strip().isdigit():
-        raise InputError(f"{text!r} is not an activity id (a number)", where="ID")
+        raise InputError(N_("{text!r} is not an activity id (a number)"), text=text, where="ID")
     return int(text)
 
 
@@ -346,7 +346,7 @@ def activities_export(
         table_format(file) if file is not None and str(file) != "-" else "csv"
     )  # fmt: skip
     if kind == "xlsx" and (file is None or str(file) == "-") and sys.stdout.isatty():
-        raise InputError("an .xlsx file is not for the terminal; give a FILE", where="FILE")
+        raise InputError(N_("an .xlsx file is not for the terminal; give a FILE"), where="FILE")
     with reading(current_settings()) as session:
         found = find_activities(session, ActivityQuery(unit=stored_unit_ids(session, unit)))
     with output_file(file) as out:
@@ -426,7 +426,10 @@ def activities_report(
         found = get_activity(session, _activity_id(activity))
         if found.kind != "partnership" and found.icld_phase is None:
             raise InputError(
-                f"activity {found.id} is a {found.kind}, not an ICLD partnership", where="ID"
+                N_("activity {id} is a {kind}, not an ICLD partnership"),
+                id=found.id,
+                kind=found.kind,
+                where="ID",
             )
         others = tuple(
             r for r in found.reports if (r.accounting_year, r.kind) != (year, report.kind)
@@ -517,21 +520,23 @@ def activities_confirm(
         ("--reject-targets", reject_target_ids, primary_targets | secondary_target_ids),
     ):
         if twice := sorted(map(str, chosen & others)):
-            raise InputError(f"{', '.join(twice)} is named by another option too", where=option)
+            raise InputError(N_("{ids} is named by another option too"), ids=twice, where=option)
     confirm_goals = primary_goals | secondary
     confirm_targets = primary_targets | secondary_target_ids
     with writing() as session:
         found = get_activity(session, _activity_id(activity))
         suggested_goals = {g.goal for g in found.goals if not g.confirmed}
         suggested_targets = {t.target for t in found.targets if not t.confirmed}
-        listed = ", ".join(map(str, sorted(suggested_goals))) or "none"
+        listed: object = [str(g) for g in sorted(suggested_goals)] or Message(N_("none"))
         for option, chosen_goals in (
             ("--goals", primary_goals), ("--secondary-goals", secondary), ("--reject", reject_goals)
         ):  # fmt: skip
             if unknown := sorted(chosen_goals - suggested_goals):
                 raise InputError(
-                    f"goal {', '.join(map(str, unknown))} is not a suggestion for activity "
-                    f"{found.id} (suggested: {listed})",
+                    N_("goal {goals} is not a suggestion for activity {id} (suggested: {listed})"),
+                    goals=[str(g) for g in unknown],
+                    id=found.id,
+                    listed=listed,
                     where=option,
                 )
         for option, chosen_targets in (
@@ -540,8 +545,9 @@ def activities_confirm(
         ):  # fmt: skip
             if unknown_targets := sorted(chosen_targets - suggested_targets):
                 raise InputError(
-                    f"target {', '.join(unknown_targets)} is not a suggestion for activity "
-                    f"{found.id}",
+                    N_("target {targets} is not a suggestion for activity {id}"),
+                    targets=unknown_targets,
+                    id=found.id,
                     where=option,
                 )
         new_goals = tuple(

@@ -148,7 +148,7 @@ def _series(text: str) -> tuple[tuple[int, float], ...]:
             values.append((int(year), float(value.replace(",", "."))))
         except ValueError:
             raise InputError(
-                f"{part!r} is not YEAR:VALUE like 2024:37.5", where="--values"
+                N_("{text!r} is not YEAR:VALUE like 2024:37.5"), text=part, where="--values"
             ) from None
     return tuple(sorted(dict(values).items()))
 
@@ -176,9 +176,9 @@ def agenda_indicator(
     unit_id = parse_place_id(unit, where="UNIT")
     kpi_id = parse_kpi_ids(kpi, where="--kpi")[0] if kpi else None
     if kpi_id and values:
-        raise InputError("a Kolada indicator takes its values from Kolada", where="--values")
+        raise InputError(N_("a Kolada indicator takes its values from Kolada"), where="--values")
     if (target_value is None) != (target_year is None):
-        raise InputError("give the target value and its year together", where="--target-value")
+        raise InputError(N_("give the target value and its year together"), where="--target-value")
     code = checked(parse_code, code, "CODE")  # the same rules as a local goal's code
     indicator = LocalIndicator(
         unit=unit_id, code=code, title=title, goal=goal, kpi=kpi_id, measure=measure,
@@ -348,7 +348,9 @@ def programmes_step(
         record = programme_record(session, programme)
         if unit_id not in {m.unit for m in record.members}:
             raise InputError(
-                f"{unit_id} is not a member of {programme}; `glokal programmes join` first",
+                N_("{unit} is not a member of {programme}; `glokal programmes join` first"),
+                unit=unit_id,
+                programme=programme,
                 where="UNIT",
             )
         day = parse_date(taken, where="--taken") if taken else None
@@ -374,13 +376,16 @@ def programmes_event(
     """Record an event of a programme and the units that took part."""
     if kind not in EVENT_KINDS:
         raise InputError(
-            f"{kind!r} is not a kind of event; use one of: {', '.join(EVENT_KINDS)}", where="--kind"
+            N_("{kind!r} is not a kind of event; use one of: {allowed}"),
+            kind=kind,
+            allowed=EVENT_KINDS,
+            where="--kind",
         )
     taking_part = tuple(unit_ids(units))
     places = load_places()
     for unit_id in taking_part:
         if places.get(unit_id) is None:
-            raise InputError(f"there is no unit {unit_id!r}", where="--units")
+            raise InputError(N_("there is no unit {unit!r}"), unit=unit_id, where="--units")
     event = ProgrammeEvent(
         kind=kind, title=title, start=parse_date(start, where="--start"),
         end=parse_date(end, where="--end") if end else None, place=place, units=taking_part,

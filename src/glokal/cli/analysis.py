@@ -103,10 +103,13 @@ def assess(
                 return
             computed = _suggest_into_store(store, session, method.value, None, None)
         stored = 0 if computed is None else computed[0].height
-        stderr.print(f"glokal assess: {stored} goal statuses suggested ({method.value})")
+        said = N_("glokal assess: {count} goal statuses suggested ({method})")
+        stderr.print(
+            translator(language_of(settings, lang))(said).format(count=stored, method=method.value)
+        )
         return
     if targets is not None and method is not Method.opensdg:
-        raise InputError("target values are used by --method opensdg only", where="--targets")
+        raise InputError(N_("target values are used by --method opensdg only"), where="--targets")
     target_values = (
         None if targets is None else parse_targets(_read_text(targets), source=str(targets))
     )
@@ -123,7 +126,7 @@ def assess(
         places = {p.id: p for p in list_places(session)}
         goals = {g.number: g for g in list_goals(session)}
         if unit_id is not None and unit_id not in places:
-            raise NotFound(f"no unit has the id {unit_id}", where="--unit")
+            raise NotFound(N_("no unit has the id {ids}"), ids=unit_id, where="--unit")
         computed = _suggest_into_store(
             store, session, method.value, unit_id, reference_year, target_values
         )
@@ -172,9 +175,11 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("the file is not UTF-8 text", where=str(path)) from None
+        raise InputError(N_("the file is not UTF-8 text"), where=str(path)) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", where=str(path)) from None
+        raise InputError(
+            N_("cannot read the file: {error}"), error=str(exc.strerror or exc), where=str(path)
+        ) from None
 
 
 def _suggest_into_store(
@@ -199,8 +204,10 @@ def _suggest_into_store(
             # Assessed "as of" a year without any values, every goal would come out "not
             # assessed" and replace the stored suggestions.
             raise InputError(
-                f"the stored key figures run from {first} to {last}; {reference_year} is "
-                "outside them",
+                N_("the stored key figures run from {first} to {last}; {year} is outside them"),
+                first=first,
+                last=last,
+                year=reference_year,
                 where="--year",
             )
     data = AnalysisData.of(

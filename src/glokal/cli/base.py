@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from glokal import __version__
 from glokal.errors import GlokalError, InputError, NotFound
-from glokal.i18n import LANGUAGES
+from glokal.i18n import LANGUAGES, N_
 from glokal.publish import (
     Listing,
 )
@@ -179,13 +179,15 @@ def parse_date(text: str, *, where: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{text!r} is not a date like 2025-01-31", where=where) from None
+        raise InputError(
+            N_("{text!r} is not a date like 2025-01-31"), text=text, where=where
+        ) from None
 
 
 def parse_year(text: str) -> int:
     raw = text.strip()
     if not re.fullmatch(r"[0-9]{4}", raw):
-        raise InputError(f"{text!r} is not a year like 2024", where="--year")
+        raise InputError(N_("{text!r} is not a year like 2024"), text=text, where="--year")
     return int(raw)
 
 
@@ -194,7 +196,7 @@ def user_name() -> str:
     try:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in this environment (e.g. a bare container)
-        raise InputError("cannot tell who you are; give --by NAME", where="--by") from None
+        raise InputError(N_("cannot tell who you are; give --by NAME"), where="--by") from None
 
 
 def initialise(store: Store) -> ReferenceCounts:
@@ -233,13 +235,16 @@ def check_stored(
         places = known_place_ids(session)
         unknown = [u for u in units if u not in places]
         if unknown:
-            raise NotFound(f"no unit has the id {', '.join(unknown)}", where=unit_option)
+            raise NotFound(N_("no unit has the id {ids}"), ids=unknown, where=unit_option)
     if kpis:
         known = known_kpi_ids(session)
         unknown = [k for k in kpis if k not in known]
         if unknown:
             raise NotFound(
-                f"no KPI {', '.join(unknown)} in the store (`glokal kpis` lists them; "
-                "`glokal sync kolada --kpi …` fetches one)",
+                N_(
+                    "no KPI {ids} in the store (`glokal kpis` lists them; "
+                    "`glokal sync kolada --kpi …` fetches one)"
+                ),
+                ids=unknown,
                 where=kpi_option,
             )

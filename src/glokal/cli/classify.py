@@ -30,7 +30,7 @@ from glokal.cli.base import (
 )
 from glokal.errors import InputError
 from glokal.framework import load_framework
-from glokal.i18n import N_, translator
+from glokal.i18n import N_, Message, translator
 from glokal.mapping import MAX_BYTES, SUPPORTED_SUFFIXES, Classification, classify, extract_text
 from glokal.publish.format import number
 
@@ -49,7 +49,7 @@ NO_GOAL = N_("no goal above the threshold")
 class _Input:
     source: str  # a file name, "text 2" or a JSON Lines id
     text: str | None
-    error: str | None = None  # a gettext id or an already formatted message
+    error: str | Message | None = None  # a gettext id, or a message with its values
 
 
 def _looks_like_a_file(argument: str) -> bool:
@@ -78,7 +78,7 @@ def _argument_inputs(arguments: list[str], text_label: str) -> Iterator[_Input]:
             try:
                 yield _Input(argument, extract_text(_read_file(path), name=argument))
             except InputError as exc:
-                yield _Input(argument, None, exc.message)
+                yield _Input(argument, None, exc.msg)
         elif _looks_like_a_file(argument):
             yield _Input(argument, None, NO_SUCH_FILE)
         else:
@@ -116,8 +116,16 @@ def _jsonl_inputs(handle: TextIO, name: str) -> Iterator[tuple[int, Any, _Input]
 def _report(item: _Input, gettext: Callable[[str], str]) -> None:
     assert item.error is not None
     stderr.print(
-        f"glokal: error: {item.source}: {gettext(item.error)}", markup=False, soft_wrap=True
+        gettext(N_("glokal: error: {message}")).format(
+            message=f"{item.source}: {_said(item.error, gettext)}"
+        ),
+        markup=False,
+        soft_wrap=True,
     )
+
+
+def _said(error: str | Message, gettext: Callable[[str], str]) -> str:
+    return error.said(gettext) if isinstance(error, Message) else gettext(error)
 
 
 @app.command("classify")
@@ -151,11 +159,13 @@ def classify_command(
     gettext = translator(language)
     if jsonl is not None:
         if inputs:
-            raise InputError("give texts and files, or --jsonl FILE, not both", where="--jsonl")
+            raise InputError(N_("give texts and files, or --jsonl FILE, not both"), where="--jsonl")
         failed = _classify_jsonl(jsonl, targets=targets, gettext=gettext)
     else:
         if not inputs:
-            raise InputError("give at least one text or file, or --jsonl FILE", where="classify")
+            raise InputError(
+                N_("give at least one text or file, or --jsonl FILE"), where="classify"
+            )
         failed = _classify_arguments(inputs, targets=targets, output=output, lang=language)
     if failed:
         raise typer.Exit(code=EXIT_SOME_FAILED)
@@ -193,7 +203,7 @@ def _classify_arguments(
         records = []
         for item in items:
             if item.error is not None:
-                records.append({"source": item.source, "error": gettext(item.error)})
+                records.append({"source": item.source, "error": _said(item.error, gettext)})
             else:
                 records.append({"source": item.source, **_record(results[id(item)], lang)})
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
@@ -224,7 +234,7 @@ def _classify_jsonl(path: Path, *, targets: bool, gettext: Callable[[str], str])
         if item.error is not None:
             failed += 1
             _report(item, gettext)
-            line: dict[str, Any] = {"id": ident, "error": gettext(item.error)}
+            line: dict[str, Any] = {"id": ident, "error": _said(item.error, gettext)}
         else:
             found = next(results).to_dict()
             line = {"id": ident, "goals": found["goals"], "targets": found["targets"],

@@ -76,12 +76,15 @@ def _format_of(file: Path | None, given: ExportFormat | None) -> str:
         kind = file.suffix.lstrip(".").lower()
         if kind not in {f.value for f in ExportFormat}:
             raise InputError(
-                f"cannot tell the format of {file.name!r}: name it .csv, .xlsx or .json, "
-                "or give --format",
+                N_(
+                    "cannot tell the format of {name!r}: name it .csv, .xlsx or .json, "
+                    "or give --format"
+                ),
+                name=file.name,
                 where=str(file),
             )
     if kind == "xlsx" and to_stdout and sys.stdout.isatty():
-        raise InputError("an .xlsx file is not for the terminal; give a FILE", where="FILE")
+        raise InputError(N_("an .xlsx file is not for the terminal; give a FILE"), where="FILE")
     return kind
 
 

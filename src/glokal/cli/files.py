@@ -22,6 +22,7 @@ from glokal.cli.base import (
     ready_store,
 )
 from glokal.errors import InputError
+from glokal.i18n import N_
 from glokal.places import parse_place_id
 from glokal.register import (
     split_list,
@@ -95,7 +96,9 @@ def output_file(path: Path | None) -> Iterator[IO[bytes]]:
         partial.replace(path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise InputError(f"cannot write the file: {exc.strerror or exc}", where=str(path)) from None
+        raise InputError(
+            N_("cannot write the file: {error}"), error=str(exc.strerror or exc), where=str(path)
+        ) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -107,4 +110,4 @@ def checked(parse: Any, text: str | None, where: str) -> Any:
     try:
         return parse(text)
     except InputError as exc:
-        raise InputError(exc.message, where=where) from None
+        raise InputError(exc.msg, where=where, hint=exc.hint) from None

@@ -151,21 +151,26 @@ def sync_kolada_command(
     """Sync key figures from Kolada: by default the Agenda 2030 selection, every unit and year."""
     settings = current_settings()
     if kpi is not None and kpi_group is not None:
-        raise InputError("give --kpi or --kpi-group, not both", where="--kpi")
+        raise InputError(N_("give --kpi or --kpi-group, not both"), where="--kpi")
     if since is not None and full:
-        raise InputError("give --since or --full, not both", where="--since")
+        raise InputError(N_("give --since or --full, not both"), where="--since")
     today = datetime.now(UTC).date()
     if not EARLIEST_YEAR <= from_year <= today.year:
         # Kolada's series begin in the 1970s at the earliest; a later year than this one
         # would give an empty span, which the sync would read as "every year".
         raise InputError(
-            f"{from_year} is not a year to fetch from: {EARLIEST_YEAR}–{today.year}",
+            N_("{year} is not a year to fetch from: {earliest}–{latest}"),
+            year=from_year,
+            earliest=EARLIEST_YEAR,
+            latest=today.year,
             where="--from-year",
         )
     since_date = parse_date(since, where="--since") if since is not None else None
     if since_date is not None and since_date > today:
         raise InputError(
-            f"{since_date} is after today: nothing can have changed since", where="--since"
+            N_("{date} is after today: nothing can have changed since"),
+            date=since_date,
+            where="--since",
         )
     options = SyncOptions(
         kpis=parse_kpi_ids(kpi, where="--kpi") if kpi is not None else (),
@@ -180,7 +185,8 @@ def sync_kolada_command(
     if parts.scheme not in ("http", "https") or not parts.netloc:
         # Retrying cannot fix a URL that names no server: say so at once.
         raise InputError(
-            f"{url!r} is not an http(s) URL like https://api.kolada.se/v3",
+            N_("{url!r} is not an http(s) URL like https://api.kolada.se/v3"),
+            url=url,
             where="--base-url" if base_url else "GLOKAL_KOLADA_BASE_URL",
         )
     with ready_store(settings) as store:
@@ -315,5 +321,5 @@ def polarity_reset(
 def _one_kpi(text: str) -> str:
     ids = parse_kpi_ids(text, where="KPI")
     if len(ids) != 1:
-        raise InputError(f"give one KPI id, not {len(ids)}", where="KPI")
+        raise InputError(N_("give one KPI id, not {count}"), count=len(ids), where="KPI")
     return ids[0]

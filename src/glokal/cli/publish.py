@@ -23,6 +23,7 @@ from glokal.cli.base import (
     stdout,
 )
 from glokal.errors import InputError
+from glokal.i18n import N_
 from glokal.places import parse_place_id
 from glokal.publish.format import number
 from glokal.publish.report import build_report, report_html, report_pdf
@@ -39,14 +40,18 @@ def _write_whole(path: Path, data: bytes) -> None:
     partial = path.with_name(path.name + ".partial")
     if not path.parent.is_dir():  # a mistyped directory is not made: as export and backup
         raise InputError(
-            f"cannot write the file: there is no directory {path.parent}", where=str(path)
+            N_("cannot write the file: there is no directory {directory}"),
+            directory=path.parent,
+            where=str(path),
         )
     try:
         partial.write_bytes(data)
         partial.replace(path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise InputError(f"cannot write the file: {exc.strerror or exc}", where=str(path)) from None
+        raise InputError(
+            N_("cannot write the file: {error}"), error=str(exc.strerror or exc), where=str(path)
+        ) from None
 
 
 @app.command()
@@ -76,7 +81,9 @@ def report(
         file_format = ReportFormat.html if html else ReportFormat.pdf
     if not output.parent.is_dir():  # before the report is built: it takes seconds
         raise InputError(
-            f"cannot write the file: there is no directory {output.parent}", where=str(output)
+            N_("cannot write the file: there is no directory {directory}"),
+            directory=output.parent,
+            where=str(output),
         )
     with ready_store(settings) as store, store.session() as session, session.begin():
         built = build_report(session, unit_id, language, year, date.today())

@@ -77,23 +77,27 @@ def db_upgrade(
     lang: LangOption = None,
 ) -> None:
     """Run the schema migrations (up to the newest by default)."""
-    store = open_store(current_settings())
+    settings = current_settings()
+    gettext = translator(language_of(settings, lang))
+    store = open_store(settings)
     try:
         before, after = store.upgrade(revision)
     finally:
         store.close()
-    stdout.print(f"{store.display_url}: {before or '(empty)'} → {after}")
+    stdout.print(f"{store.display_url}: {before or gettext(N_('(empty)'))} → {after}")
 
 
 @db_app.command("current")
 def db_current(lang: LangOption = None) -> None:
     """Show the schema revision of the database and the newest one this version knows."""
-    store = open_store(current_settings())
+    settings = current_settings()
+    gettext = translator(language_of(settings, lang))
+    store = open_store(settings)
     try:
         current, head = store.current_revision(), store.head_revision()
     finally:
         store.close()
-    stdout.print(f"{store.display_url}: {current or '(empty)'} (head {head})")
+    stdout.print(f"{store.display_url}: {current or gettext(N_('(empty)'))} (head {head})")
 
 
 @app.command()
@@ -201,5 +205,9 @@ def _check_can_listen(host: str, port: int) -> None:
             probe.bind(address)
     except OSError as exc:
         raise InputError(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}", where="--host/--port"
+            N_("cannot listen on {host}:{port}: {error}"),
+            host=host,
+            port=port,
+            error=str(exc.strerror or exc),
+            where="--host/--port",
         ) from None

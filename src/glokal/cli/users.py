@@ -13,11 +13,14 @@ from glokal.cli.base import (
     LangOption,
     app,
     current_settings,
+    interface_language,
+    language_of,
     reading,
     ready_store,
     stdout,
 )
 from glokal.errors import GlokalError, InputError
+from glokal.i18n import N_, translator
 from glokal.places import parse_place_id
 from glokal.store.audit import record_change
 from glokal.store.users import add_api_token, add_user, check_password, get_user, list_users
@@ -45,17 +48,20 @@ def _password(from_stdin: bool) -> str:
         password = sys.stdin.readline().rstrip("\r\n")
     elif not sys.stdin.isatty():
         raise InputError(
-            "a password is needed: type it in a terminal, or pass --password-stdin and give it "
-            "on standard input"
+            N_(
+                "a password is needed: type it in a terminal, or pass --password-stdin and give "
+                "it on standard input"
+            )
         )
     else:
         try:
-            password = getpass.getpass("Password: ")
-            again = getpass.getpass("Repeat the password: ")
+            gettext = translator(interface_language())
+            password = getpass.getpass(gettext(N_("Password: ")))
+            again = getpass.getpass(gettext(N_("Repeat the password: ")))
         except EOFError:
-            raise InputError("no password given", where="password") from None
+            raise InputError(N_("no password given"), where="password") from None
         if password != again:
-            raise InputError("the two passwords differ", where="password")
+            raise InputError(N_("the two passwords differ"), where="password")
     check_password(password, where="password")
     return password
 
@@ -97,11 +103,13 @@ def user_add(
 @user_app.command("list")
 def user_list(lang: LangOption = None) -> None:
     """The users, their roles and units."""
-    with reading(current_settings()) as session:
+    settings = current_settings()
+    gettext = translator(language_of(settings, lang))
+    with reading(settings) as session:
         users = list_users(session)
     for user in users:
         scope = f" ({', '.join(user.units)})" if user.units else ""
-        state = "" if user.active else " [inactive]"
+        state = "" if user.active else f" [{gettext(N_('inactive'))}]"
         stdout.print(f"{user.email}: {user.role}{scope}{state}", markup=False)
 
 
@@ -117,15 +125,16 @@ def token_add(
         try:
             user = get_user(session, email)
         except GlokalError as exc:
-            raise InputError(exc.message, where="EMAIL") from None
+            raise InputError(exc.msg, where="EMAIL") from None
         token = add_api_token(session, user.email, name, now=now)
         record_change(
             session, actor=_who(), action="create", entity="api_token", entity_id=user.email,
             unit=None, before=None, after={"user": user.email, "name": name.strip()}, at=now,
         )  # fmt: skip
     sys.stdout.write(token + "\n")
-    print(
-        f"A token for {user.email} ({name.strip()}); it is shown only now. Send it as "
-        "'Authorization: Bearer <token>'.",
-        file=sys.stderr,
+    said = N_(
+        "A token for {user} ({name}); it is shown only now. Send it as "
+        "'Authorization: Bearer <token>'."
     )
+    gettext = translator(language_of(current_settings(), lang))
+    print(gettext(said).format(user=user.email, name=name.strip()), file=sys.stderr)
