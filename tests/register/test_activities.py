@@ -218,7 +218,8 @@ def test_the_swedish_template_says_its_choices_in_swedish_and_reads_them_back(
         "unit,kind,title,goals,partner,partner_country,partner_type,funding_source,"
         "icld_phase,icld_reports,evaluated,results,published\n"
         "1440,partnership,No Dropouts,4,Ghanzi;Röda korset,BW;SE,municipality;civil_society,"
-        'icld,projekt,"1:partial:2026-01-31;1:final:2026-06-30:2026-06-01",yes,Fler klarar skolan,no\n'
+        'icld,projekt,"1:partial:2026-01-31;1:final:2026-06-30:2026-06-01",'
+        "yes,Fler klarar skolan,no\n"
         "0780,eu_project,Cykelvägar,11,,,,,,,no,,\n"
         "0180,twin_town,Vänort,17,,,,,,,,,\n",
         encoding="utf-8",
