@@ -6,6 +6,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,19 +73,26 @@ def postgres_server() -> URL:
     return url
 
 
-@pytest.fixture
-def postgres_url(postgres_server: URL) -> Iterator[URL]:
-    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def new_postgres_database(server: URL) -> Iterator[URL]:
+    """A new, empty PostgreSQL database on ``server``, dropped when the block ends."""
     name = f"glokal_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield postgres_server.set(database=name)
+        yield server.set(database=name)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: URL) -> Iterator[URL]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    with new_postgres_database(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import URL, make_url
 
 from glokal.errors import InputError, StoreError
 from glokal.store import Store
 from glokal.store.backup import read_backup_revision, restore_backup, take_backup
 from glokal.store.models import ActivityGoalRow, ActivityPartnerRow, ActivityRow
+from tests.conftest import new_postgres_database
 from tests.store.sample import add_activity, dump, fill, non_empty
 
 
@@ -42,16 +42,8 @@ def _stored(url: URL) -> Iterator[Store]:
 
 
 def _new_postgres(server: URL) -> Iterator[Store]:
-    name = f"glokal_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield from _stored(server.set(database=name))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_postgres_database(server) as url:
+        yield from _stored(url)
 
 
 def test_backup_then_restore_into_an_empty_database_gives_the_same_rows(

@@ -8,7 +8,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.engine import URL, make_url
 
@@ -81,3 +83,10 @@ def build_store(directory: Path, kpi_count: int = 8, url: URL | None = None) -> 
     decide(store, "1781", 5, GoalStatus.BETYDANDE_UTMANING, published=False)  # a draft
     decide(store, "2409", 5, GoalStatus.NEUTRAL, published=False)  # only a draft
     return store
+
+
+def get(client: TestClient, path: str, expect: int = 200, **params: Any) -> Any:
+    """The JSON answer of ``path``, after checking its status."""
+    response = client.get(path, params=params)
+    assert response.status_code == expect, response.text[:500]
+    return response.json()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from glokal.settings import Settings
 from glokal.store import Store
 from glokal.web import create_app
-from tests.web.opendata import DRAFT_TITLE, build_store
+from tests.web.opendata import DRAFT_TITLE, build_store, get
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +32,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 @pytest.fixture(scope="module")
 def client(store: Store) -> TestClient:
     return TestClient(create_app(Settings(database_url=str(store.url)), store))
-
-
-def get(client: TestClient, path: str, expect: int = 200, **params: Any) -> Any:
-    response = client.get(path, params=params)
-    assert response.status_code == expect, response.text[:500]
-    return response.json()
 
 
 def rows_of_csv(content: bytes) -> list[dict[str, str]]:

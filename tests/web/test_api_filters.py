@@ -5,19 +5,18 @@ pages refuse theirs; a value that is stored but matches nothing is a 200 with no
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event
 from sqlalchemy.engine import URL
 
 from glokal.settings import Settings
 from glokal.store import Store
 from glokal.web import create_app
-from tests.web.opendata import build_store
+from tests.conftest import new_postgres_database
+from tests.web.opendata import build_store, get
 
 KPI = "N00401"  # in the replay dataset, with values for every unit
 
@@ -25,16 +24,8 @@ KPI = "N00401"  # in the replay dataset, with values for every unit
 @pytest.fixture(scope="module")
 def postgres_database(postgres_server: URL) -> Iterator[URL]:
     """A new PostgreSQL database for this module's store, dropped afterwards."""
-    name = f"glokal_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield postgres_server.set(database=name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_postgres_database(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -52,12 +43,6 @@ def store(
 @pytest.fixture(scope="module")
 def client(store: Store) -> TestClient:
     return TestClient(create_app(Settings(database_url=str(store.url)), store))
-
-
-def get(client: TestClient, path: str, expect: int = 200, **params: str) -> Any:
-    response = client.get(path, params=params)
-    assert response.status_code == expect, response.text[:500]
-    return response.json()
 
 
 # (path, filters, the parameter named, the value named)
