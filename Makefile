@@ -11,8 +11,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Installed (editable) with the test extras; re-run when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Installed (editable) with the test extras; re-run when pyproject.toml or the C reader changes
+# (an editable install builds glokal/kolada/_pages.c in place).
+$(VENV)/.installed: pyproject.toml src/glokal/kolada/_pages.c | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from glokal.cli.base import run_coroutine
-from glokal.kolada import KoladaClient, RetryPolicy, SyncOptions, SyncReport, sync_kolada
+from glokal.kolada import KoladaClient, RetryPolicy, SyncOptions, SyncReport, sync_kolada, wire
 from glokal.store import Store
 from glokal.store.kolada import iter_values
 from tests.conftest import KOLADA_DATA
@@ -16,6 +16,15 @@ from tests.kolada.replay import Faults, ReplayDataset, ReplayServer
 YEARS = tuple(range(2000, 2026))
 TEST_KPI_COUNT = 12
 FAST_RETRY = RetryPolicy(attempts=8, backoff_base=0.01, backoff_max=0.05)
+
+
+@pytest.fixture(params=["c", "general"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Data pages read by the C reader (glokal.kolada._pages), or by the general readers
+    only, as where it is not built (Polars, msgspec)."""
+    if request.param == "general":
+        monkeypatch.setattr(wire, "_pages", None)
+    return str(request.param)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from tests.kolada.replay import Faults, ReplayDataset, ReplayServer
 
 
 def test_full_sync_stores_exactly_the_live_values(
-    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset
+    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset, reader: str
 ) -> None:
     report = run_sync(initialised_store, replay.base_url)
     truth = dataset.live_values()
@@ -52,7 +52,7 @@ def test_the_agenda_selection_is_stored_with_goals_and_fetch_date(
 
 
 def test_every_fault_switched_on_gives_the_same_result(
-    initialised_store: Store, dataset: ReplayDataset
+    initialised_store: Store, dataset: ReplayDataset, reader: str
 ) -> None:
     # Every kind of fault at once, 35 % of requests in all, and slow answers past the timeout:
     # a request fails twenty times in a row with odds of about 4e-9 (ten gave a failed run in
@@ -221,3 +221,36 @@ def test_a_failed_metadata_write_stops_the_sync_before_any_value(
     monkeypatch.undo()
     report = run_sync(initialised_store, replay.base_url)
     assert report.mode == "full" and report.values_written > 0
+
+
+def test_a_failed_write_of_values_stops_the_sync_and_keeps_what_was_committed(
+    initialised_store: Store, replay: ReplayServer, dataset: ReplayDataset,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The one writer fails on the fifth KPI: the sync raises its error (the fetching stops
+    rather than waits for a writer that is gone), the KPIs of earlier transactions stay, and
+    the next run resumes and reaches the truth."""
+    import glokal.kolada.sync as sync_module
+
+    real = sync_module.replace_kpi_series
+    calls = 0
+
+    def fails_on_the_fifth(*args: object, **kwargs: object) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise RuntimeError("the disk is full")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync_module, "replace_kpi_series", fails_on_the_fifth)
+    monkeypatch.setattr(sync_module, "WRITE_BATCH", 1)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        run_sync(initialised_store, replay.base_url)
+    monkeypatch.undo()
+    with initialised_store.session() as session:
+        (run,) = session.scalars(select(KoladaSyncRunRow)).all()
+    assert run.status != "done"
+    assert 1 <= len({kpi for kpi, *_ in stored_values(initialised_store)}) <= 4
+    report = run_sync(initialised_store, replay.base_url)
+    assert report.resumed and report.kpis_skipped >= 1
+    assert stored_values(initialised_store) == dataset.live_values()

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from glokal.kolada.wire import DataItem
+from glokal.kolada.wire import ITEM_COLUMNS, DataItem, FastPage, as_items, scanned_series
 from glokal.store.kolada import SeriesRow, ValueRow
 
 T = TypeVar("T")
@@ -184,6 +184,20 @@ def series_of(items: pl.DataFrame, kpi: str, known_units: Collection[str]) -> Kp
         values=int(series.get_column("size").sum()),
         unknown_units=unknown,
     )
+
+
+def series_of_pages(pages: Sequence[FastPage], kpi: str, known_units: Collection[str]) -> KpiSeries:
+    """``series_of`` the pages of a full fetch of ``kpi`` as ``wire.read_fast`` read them.
+
+    When the C reader scanned every page, it makes the series too, the same as
+    ``series_of`` (a value's text as Kolada wrote it, which reads back as the same double;
+    tests/kolada/test_pages.py); otherwise Polars does, from the pages as frames.
+    """
+    if not any(isinstance(page, pl.DataFrame) for page in pages):
+        rows, values, unknown = scanned_series(pages, kpi, known_units)
+        return KpiSeries(rows=rows, values=values, unknown_units=unknown)
+    items = pl.concat([pl.DataFrame(schema=ITEM_COLUMNS), *map(as_items, pages)])
+    return series_of(items, kpi, known_units)
 
 
 def _series(cells: pl.LazyFrame) -> pl.LazyFrame:

@@ -11,19 +11,22 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
-
-import polars as pl
+from typing import Any, Protocol, TypeVar
 
 from glokal.errors import InputError
 from glokal.i18n import N_
 from glokal.kolada.client import KoladaClient
-from glokal.kolada.plan import agenda_groups, kpi_row, parse_data, selection_kpis, series_of
+from glokal.kolada.plan import (
+    agenda_groups,
+    kpi_row,
+    parse_data,
+    selection_kpis,
+    series_of_pages,
+)
 from glokal.kolada.polarity import bundled_polarity
-from glokal.kolada.wire import ITEM_COLUMNS
 from glokal.store import Store
 from glokal.store.kolada import (
     abandon_unfinished_runs,
@@ -48,9 +51,25 @@ from glokal.store.kolada import (
 )
 from glokal.store.models import PlaceRow
 
+T = TypeVar("T")
+U = TypeVar("U")
 AGENDA_SELECTION = "agenda2030"
 FIRST_YEAR = 1990
 METADATA_MAX_AGE = timedelta(days=1)
+
+
+# At most this many fetched KPIs are written in one transaction.
+WRITE_BATCH = 16
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """A KPI's pages as fetched, waiting to be written."""
+
+    kpi: str
+    pages: list[Any]
+    at: datetime
+    requests: int
 
 
 @dataclass(frozen=True)
@@ -221,36 +240,48 @@ class KoladaSync:
     async def _metadata(self, now: datetime, *, refresh_all: bool) -> list[str]:
         """Fetch what the selection needs; returns the selected KPI ids."""
         client = self.client
-        units: list[dict[str, Any]] = []
-        municipality_groups: list[dict[str, Any]] = []
-        if refresh_all:
-            units, municipality_groups = await asyncio.gather(
+
+        async def places() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            if not refresh_all:
+                return [], []
+            units, groups = await asyncio.gather(
                 client.municipalities(), client.municipality_groups()
             )
-        if self.options.kpis:
-            kpi_groups: list[dict[str, Any]] = []
-            wanted = list(self.options.kpis)
-        elif self.options.kpi_groups:
-            kpi_groups = await client.kpi_groups(list(self.options.kpi_groups))
-            found = {g["id"] for g in kpi_groups}
-            missing = [g for g in self.options.kpi_groups if g not in found]
-            if missing:
-                raise InputError(
-                    N_("Kolada has no KPI group {groups}"), groups=missing, where="--kpi-group"
+            return units, groups
+
+        async def selection() -> tuple[list[dict[str, Any]], list[str], list[dict[str, Any]]]:
+            """The selection's KPI groups, the KPI ids it names, and their /kpi items."""
+            if self.options.kpis:
+                kpi_groups: list[dict[str, Any]] = []
+                wanted = list(self.options.kpis)
+            elif self.options.kpi_groups:
+                kpi_groups = await client.kpi_groups(list(self.options.kpi_groups))
+                found = {g["id"] for g in kpi_groups}
+                missing = [g for g in self.options.kpi_groups if g not in found]
+                if missing:
+                    raise InputError(
+                        N_("Kolada has no KPI group {groups}"), groups=missing, where="--kpi-group"
+                    )
+                wanted = sorted(
+                    {m["member_id"] for g in kpi_groups for m in g.get("members") or []}
                 )
-            wanted = sorted({m["member_id"] for g in kpi_groups for m in g.get("members") or []})
-        else:
-            kpi_groups = await client.kpi_groups(title="agenda")
-            agenda = agenda_groups(kpi_groups)
-            if not agenda:
-                raise InputError(
-                    N_("Kolada at {url} has no KPI groups titled 'Agenda 2030 … Mål N'"),
-                    url=client.base_url,
-                    where="--base-url",
-                )
-            kpi_groups = [g for g in kpi_groups if g["id"] in {a.id for a in agenda}]
-            wanted = selection_kpis(agenda)
-        kpi_items = await client.kpis(wanted) if wanted else []
+            else:
+                kpi_groups = await client.kpi_groups(title="agenda")
+                agenda = agenda_groups(kpi_groups)
+                if not agenda:
+                    raise InputError(
+                        N_("Kolada at {url} has no KPI groups titled 'Agenda 2030 … Mål N'"),
+                        url=client.base_url,
+                        where="--base-url",
+                    )
+                kpi_groups = [g for g in kpi_groups if g["id"] in {a.id for a in agenda}]
+                wanted = selection_kpis(agenda)
+            return kpi_groups, wanted, await client.kpis(wanted) if wanted else []
+
+        # The units and the KPIs at once: the values wait for both.
+        (units, municipality_groups), (kpi_groups, wanted, kpi_items) = await _all(
+            places(), selection()
+        )
         returned = {item["id"] for item in kpi_items}
         unknown = [k for k in wanted if k not in returned]
         if self.options.kpis and unknown:
@@ -339,43 +370,60 @@ class KoladaSync:
         self.progress.phase("Kolada: values", total=len(kpis))
         self.progress.advance(self.report.kpis_skipped, 0)
 
-        async def one(kpi: str) -> None:
+        # Fetched KPIs wait here for the one writer, which takes all that are waiting (up to
+        # WRITE_BATCH) into one transaction: fewer sessions, commits and thread hops, each of
+        # which wants the GIL that the event loop's HTTP is waiting for (bench/README.md).
+        fetched: asyncio.Queue[_Fetched | None] = asyncio.Queue()
+        # A bounded set of KPIs fetched and not yet written: the client bounds requests, this
+        # bounds memory (a KPI's pages are a megabyte or two).
+        in_flight = asyncio.Semaphore(self.client.concurrency * 4)
+
+        async def fetch(kpi: str) -> None:
+            await in_flight.acquire()  # released once the KPI is written
             requests_before = self.client.requests
             fetched_at = self.clock()
-            pages = await self.client.data_frames([kpi], years)
-            # Polars turns the pages into series in a worker thread, without the GIL.
-            found = await asyncio.to_thread(
-                lambda: series_of(
-                    pl.concat([pl.DataFrame(schema=ITEM_COLUMNS), *pages]), kpi, units
-                )
+            pages = await self.client.data_fast([kpi], years)
+            fetched.put_nowait(
+                _Fetched(kpi, pages, fetched_at, self.client.requests - requests_before)
             )
-            self.report.unknown_units |= found.unknown_units
 
-            def write() -> int:
-                with self.store.session() as session, session.begin():
-                    written = replace_kpi_series(session, kpi, found.rows, fetched_at, years)
-                    checkpoint_kpi(
-                        session, run_id, kpi, written, self.client.requests - requests_before,
-                        fetched_at,
-                    )  # fmt: skip
-                return written
+        def write(run_id: int, batch: list[_Fetched]) -> list[tuple[int, set[str]]]:
+            written = []
+            with self.store.session() as session, session.begin():
+                for one in batch:
+                    # The C reader or Polars, both mostly without the GIL.
+                    found = series_of_pages(one.pages, one.kpi, units)
+                    count = replace_kpi_series(session, one.kpi, found.rows, one.at, years)
+                    checkpoint_kpi(session, run_id, one.kpi, count, one.requests, one.at)
+                    written.append((count, found.unknown_units))
+            return written
 
+        async def writer() -> None:
             run_id = await started
-            async with self._write_lock:  # one writer at a time (SQLite has one anyway)
-                written = await asyncio.to_thread(write)
-            self.report.kpis_done += 1
-            self.report.values_written += written
-            self.progress.advance(1, written)
+            while True:
+                batch = [await fetched.get()]
+                while len(batch) < WRITE_BATCH and not fetched.empty():
+                    batch.append(fetched.get_nowait())
+                last = batch[-1] is None
+                kpis = [one for one in batch if one is not None]
+                if kpis:
+                    async with self._write_lock:  # one writer at a time (SQLite has one)
+                        written = await asyncio.to_thread(write, run_id, kpis)
+                    for count, unknown in written:
+                        in_flight.release()
+                        self.report.unknown_units |= unknown
+                        self.report.kpis_done += 1
+                        self.report.values_written += count
+                        self.progress.advance(1, count)
+                if last:
+                    return
 
-        # A bounded set of KPIs in flight: the client bounds requests, this bounds memory.
-        in_flight = asyncio.Semaphore(self.client.concurrency * 2)
-
-        async def bounded(kpi: str) -> None:
-            async with in_flight:
-                await one(kpi)
+        async def fetch_all() -> None:
+            await asyncio.gather(*(fetch(k) for k in todo))
+            fetched.put_nowait(None)  # the writer's end
 
         try:
-            await asyncio.gather(*(bounded(k) for k in todo))
+            await _all(writer(), fetch_all())  # a failed write stops the fetching
         finally:
             run_id = await started  # never left running, whatever stopped the values
         self.report.run_id = run_id
@@ -424,6 +472,20 @@ class KoladaSync:
         self.report.values_deleted = deleted
         self.report.kpis_done = len(kpis)
         self.progress.advance(len(kpis), written)
+
+
+async def _all(first: Awaitable[T], second: Awaitable[U]) -> tuple[T, U]:
+    """Both results; if either fails, the other is cancelled and its error is raised."""
+    try:
+        async with asyncio.TaskGroup() as tasks:
+            one, two = tasks.create_task(_run(first)), tasks.create_task(_run(second))
+    except BaseExceptionGroup as group:
+        raise group.exceptions[0] from None
+    return one.result(), two.result()
+
+
+async def _run(awaitable: Awaitable[T]) -> T:
+    return await awaitable
 
 
 async def sync_kolada(

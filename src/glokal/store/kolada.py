@@ -6,6 +6,7 @@ Every function takes a Session; the caller owns the transaction.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -152,31 +153,37 @@ def replace_groups(
         )
         for g in groups
     }
-    stored: dict[str, tuple[str, dict[str, str]]] = {}
-    ids = list(incoming)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    # The stored groups of this kind with their members, in two statements (nearly all of
+    # them come again); an id stored under the other kind is replaced too.
+    stored: dict[str, tuple[str, dict[str, str]]] = {
+        group_id: (title, {})
         for group_id, title in session.execute(
-            select(KoladaGroupRow.id, KoladaGroupRow.title).where(KoladaGroupRow.id.in_(chunk))
-        ):
-            stored[group_id] = (title, {})
-        for group_id, member, member_title in session.execute(
-            select(
-                KoladaGroupMemberRow.group_id, KoladaGroupMemberRow.member_id,
-                KoladaGroupMemberRow.member_title,
-            ).where(KoladaGroupMemberRow.group_id.in_(chunk))
-        ):  # fmt: skip
-            stored[group_id][1][member] = member_title
+            select(KoladaGroupRow.id, KoladaGroupRow.title).where(KoladaGroupRow.kind == kind)
+        )
+    }
+    for group_id, member, member_title in session.execute(
+        select(
+            KoladaGroupMemberRow.group_id, KoladaGroupMemberRow.member_id,
+            KoladaGroupMemberRow.member_title,
+        )
+        .join(KoladaGroupRow, KoladaGroupRow.id == KoladaGroupMemberRow.group_id)
+        .where(KoladaGroupRow.kind == kind)
+    ):  # fmt: skip
+        stored[group_id][1][member] = member_title
+    other_kind = set(
+        session.scalars(select(KoladaGroupRow.id).where(KoladaGroupRow.kind != kind))
+    ).intersection(incoming)
     changed = [group_id for group_id, group in incoming.items() if stored.get(group_id) != group]
     if not changed:
         return 0
-    _upsert(
-        session,
-        KoladaGroupRow.__table__,
-        [{"id": i, "kind": kind, "title": incoming[i][0], "fetched_at": now} for i in changed],
-        ["id"],
-    )
-    replaced = [i for i in changed if i in stored]
+    stamp = driver_timestamp(session.get_bind().dialect, now)
+    _insert_rows(
+        session, KoladaGroupRow.__tablename__, ("id", "kind", "title", "fetched_at"),
+        [(i, kind, incoming[i][0], stamp) for i in changed],
+        " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, "
+        "fetched_at = excluded.fetched_at",
+    )  # fmt: skip
+    replaced = [i for i in changed if i in stored or i in other_kind]
     for start in range(0, len(replaced), 500):
         session.execute(
             delete(KoladaGroupMemberRow).where(
@@ -188,14 +195,10 @@ def replace_groups(
         for group_id in changed
         for member, title in incoming[group_id][1].items()
     ]
-    if members:
-        connection = session.connection()
-        mark = _placeholder(connection.dialect)
-        connection.exec_driver_sql(
-            f"INSERT INTO {KoladaGroupMemberRow.__tablename__} "
-            f"(group_id, member_id, member_title) VALUES ({mark}, {mark}, {mark})",
-            members,
-        )
+    _insert_rows(
+        session, KoladaGroupMemberRow.__tablename__, ("group_id", "member_id", "member_title"),
+        members,
+    )  # fmt: skip
     return len(changed)
 
 
@@ -283,21 +286,48 @@ def _write_series(
 ) -> None:
     """INSERT (kpi, municipality, gender, cells, fetched_at) tuples, already in the driver's
     form; with ``upsert``, a stored series of the same key is replaced."""
+    conflict = (  # the same ON CONFLICT syntax in SQLite (3.24+) and PostgreSQL
+        f" ON CONFLICT ({', '.join(_SERIES_KEY)}) DO UPDATE SET "
+        "cells = excluded.cells, fetched_at = excluded.fetched_at"
+        if upsert
+        else ""
+    )
+    _insert_rows(session, _SERIES, _SERIES_COLUMNS, rows, conflict)
+
+
+# 5,000 bound values a statement: within SQLite's limit since 3.32 (32,766; 999 before) and
+# PostgreSQL's (65,535).
+_VALUES_PER_STATEMENT = 5000 if sqlite3.sqlite_version_info >= (3, 32) else 999
+
+
+def _insert_rows(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    suffix: str = "",
+) -> None:
+    """INSERT tuples (already in the driver's form) into ``columns`` of ``table``, many rows a
+    statement; ``suffix`` ends each statement (an ON CONFLICT clause).
+
+    Not executemany: the driver binds a statement's values at once and runs it without the
+    GIL, while executemany gives the GIL up and takes it back for every row; in the sync,
+    with the event loop's HTTP wanting it, each taking back can wait out the other thread's
+    switch interval (bench/README.md).
+    """
     if not rows:
         return
     connection = session.connection()
     mark = _placeholder(connection.dialect)
-    sql = (
-        f"INSERT INTO {_SERIES} ({', '.join(_SERIES_COLUMNS)}) "
-        f"VALUES ({', '.join([mark] * len(_SERIES_COLUMNS))})"
-    )
-    if upsert:  # the same ON CONFLICT syntax in SQLite (3.24+) and PostgreSQL
-        sql += (
-            f" ON CONFLICT ({', '.join(_SERIES_KEY)}) DO UPDATE SET "
-            "cells = excluded.cells, fetched_at = excluded.fetched_at"
+    row = f"({', '.join([mark] * len(columns))})"
+    per_statement = max(1, _VALUES_PER_STATEMENT // len(columns))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(chunk))}"
+            f"{suffix}",
+            tuple(value for one in chunk for value in one),
         )
-    # executemany of a few thousand rows: a series a row, so even a full sync writes few.
-    connection.exec_driver_sql(sql, rows if isinstance(rows, list) else list(rows))
 
 
 # PostgreSQL: the key of the transaction lock every write of values takes first ("glkl").
@@ -375,12 +405,13 @@ def _replace(
     years: Sequence[int] | None,
 ) -> None:
     _lock_values(session)
-    stored = session.execute(
+    connection = session.connection()  # Core, without the ORM's execution: a hundred a sync
+    stored = connection.execute(
         select(KoladaSeriesRow.municipality, KoladaSeriesRow.gender, KoladaSeriesRow.cells,
                KoladaSeriesRow.fetched_at)
         .where(KoladaSeriesRow.kpi == kpi)
     ).all() if years else []  # fmt: skip
-    session.execute(delete(KoladaSeriesRow).where(KoladaSeriesRow.kpi == kpi))
+    connection.execute(delete(KoladaSeriesRow).where(KoladaSeriesRow.kpi == kpi))
     if stored and years:
         low, high = min(years), max(years)
         kept = {
@@ -678,13 +709,15 @@ def checkpoint_kpi(
     session: Session, run_id: int, kpi: str, values_written: int, requests: int, now: datetime
 ) -> None:
     """Record that ``kpi`` is done in this run (same transaction as its values)."""
-    # A Core INSERT, not session.add: no unit of work to flush (a full sync writes a hundred).
-    session.execute(
+    # Core statements on the session's connection, not session.add or session.execute: no
+    # unit of work to flush and no ORM execution (a full sync writes a hundred).
+    connection = session.connection()
+    connection.execute(
         insert(KoladaSyncCheckpointRow).values(
             run_id=run_id, kpi=kpi, values_written=values_written, done_at=now
         )
     )
-    session.execute(
+    connection.execute(
         update(KoladaSyncRunRow)
         .where(KoladaSyncRunRow.id == run_id)
         .values(
