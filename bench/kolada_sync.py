@@ -211,6 +211,9 @@ def data_urls(url: str, kpis: Sequence[str]) -> list[str]:
     ]
 
 
+_TLS = httpx.create_ssl_context()
+
+
 def raw_floor(url: str, kpis: Sequence[str]) -> tuple[int, int, float]:
     """GET every data page glokal fetches, 4 at a time; returns (pages, bytes, seconds)."""
 
@@ -218,7 +221,9 @@ def raw_floor(url: str, kpis: Sequence[str]) -> tuple[int, int, float]:
         pages = size = 0
         slots = asyncio.Semaphore(CONCURRENCY)
         limits = httpx.Limits(max_connections=CONCURRENCY * 2)
-        async with httpx.AsyncClient(limits=limits, timeout=60) as http:
+        # The TLS context made once per process, as glokal's client does (kolada.client):
+        # loading the CA bundle is no part of fetching pages.
+        async with httpx.AsyncClient(limits=limits, timeout=60, verify=_TLS) as http:
 
             async def chain(first: str) -> None:
                 nonlocal pages, size

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import gc
 import os
 import random
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -134,6 +136,7 @@ class KoladaClient:
         self._http = httpx.AsyncClient(
             timeout=timeout,
             transport=transport,
+            verify=_tls_context(),
             limits=httpx.Limits(max_connections=self.concurrency * 2),
             headers={"Accept": "application/json", "User-Agent": "glokal (Agenda 2030 follow-up)"},
         )
@@ -345,6 +348,14 @@ class KoladaClient:
             )
         )
         return [result for segment_results in segments for result in segment_results]
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The default verifying TLS context (certifi's CAs, SSL_CERT_FILE and SSL_CERT_DIR
+    honoured), made once per process: loading the CA bundle costs some 50 ms, half of a
+    no-change incremental sync, for every client that made its own."""
+    return httpx.create_ssl_context()
 
 
 def _same(items: list[DataItem]) -> list[DataItem]:

@@ -170,9 +170,14 @@ def replace_groups(
         .where(KoladaGroupRow.kind == kind)
     ):  # fmt: skip
         stored[group_id][1][member] = member_title
-    other_kind = set(
-        session.scalars(select(KoladaGroupRow.id).where(KoladaGroupRow.kind != kind))
-    ).intersection(incoming)
+    new = [group_id for group_id in incoming if group_id not in stored]
+    other_kind = (
+        set(
+            session.scalars(select(KoladaGroupRow.id).where(KoladaGroupRow.kind != kind))
+        ).intersection(new)
+        if new
+        else set()
+    )
     changed = [group_id for group_id, group in incoming.items() if stored.get(group_id) != group]
     if not changed:
         return 0
@@ -608,18 +613,23 @@ def set_polarity(
 def load_bundled_polarity(
     session: Session, bundled: Sequence[tuple[str, str, str]], now: datetime
 ) -> int:
-    """Add the project's polarity for KPIs the user has not decided on; returns rows written."""
-    decided = {
-        kpi: by
-        for kpi, by in session.execute(select(KpiPolarityRow.kpi, KpiPolarityRow.decided_by))
-    }
-    written = 0
-    for kpi, polarity, note in bundled:
-        if decided.get(kpi) == "user":
-            continue
-        set_polarity(session, kpi, polarity, note, "glokal", now)
-        written += 1
-    return written
+    """Add the project's polarity for KPIs the user has not decided on, and bring the ones
+    it decided up to date; returns rows written (each sync loads it: nearly always none)."""
+    stored = {
+        kpi: (polarity, note, by)
+        for kpi, polarity, note, by in session.execute(
+            select(KpiPolarityRow.kpi, KpiPolarityRow.polarity, KpiPolarityRow.note,
+                   KpiPolarityRow.decided_by)
+        )
+    }  # fmt: skip
+    rows = [
+        {"kpi": kpi, "polarity": polarity, "note": note, "decided_by": "glokal", "updated_at": now}
+        for kpi, polarity, note in bundled
+        if stored.get(kpi, (None, None, "glokal"))[2] != "user"
+        and stored.get(kpi) != (polarity, note, "glokal")
+    ]
+    _upsert(session, KpiPolarityRow.__table__, rows, ["kpi"])
+    return len(rows)
 
 
 def reset_polarity(
