@@ -282,17 +282,21 @@ _LOOP_CATEGORIES = [
     ("HTTP (httpx, httpcore, h11, anyio)", r"httpx/|httpcore/|h11/|anyio/"),
     ("asyncio and glokal glue, metadata", r"."),
 ]
+_WAITING = "waiting for work (thread pools)"
 _WRITER_CATEGORIES = [
-    ("Polars: reading pages (wire.read_items)", r"read_items \("),
-    ("Polars: cells into series (plan.series_of)", r"series_of \("),
-    ("INSERT of the series (sqlite3 executemany)", r"_write_series \("),
+    (_WAITING, r"concurrent/futures/thread\.py:8[01]\)$"),
+    ("C reader: pages scanned (wire.read_fast)", r"read_fast \("),
+    ("Polars: pages the C reader left (wire.read_items)", r"read_items \("),
+    ("C reader / Polars: cells into series (plan.series_of_pages)", r"series_of_pages \("),
+    ("municipality and KPI groups (store.kolada.replace_groups)", r"replace_groups \("),
+    ("INSERT of the series (many rows a statement)", r"_write_series \("),
     ("executemany (upserts)", r"do_executemany \("),
     (
         "SQLAlchemy statements (DELETE, checkpoint and run rows: compiling, parameters)",
         r"construct_params|_init_compiled|bind_processor|_process_executemany",
     ),
     ("commit (WAL writes, checkpoints)", r"do_commit|_commit_impl"),
-    ("DELETE of old series, checkpoint row, sessions, other", r"."),
+    ("other metadata, checkpoint rows, sessions", r"."),
 ]
 
 
@@ -329,14 +333,17 @@ def summarise_wall(raw: Path) -> list[str]:
             wall += count
             loop[_category(stack, _LOOP_CATEGORIES)] += count
         else:
-            writer[_category(stack, _WRITER_CATEGORIES)] += count
+            category = _category(stack, _WRITER_CATEGORIES)
+            if category == _WAITING:
+                continue
+            writer[category] += count
         if "selectors.py" not in frames[-1]:
             functions[frames[-1]] += count
     lines = [f"  event loop thread ({wall} samples = the wall time):"]
     lines += [f"    {n / wall:6.1%}  {name}" for name, n in loop.most_common()]
     busy = sum(writer.values())
     lines.append(
-        f"  worker threads (reading pages, building series, writing one KPI at a time): "
+        f"  worker threads (reading pages, building series, one writer), not waiting for work: "
         f"busy {busy / wall:.0%} of the wall time, summed (waits for the GIL count as busy)"
     )
     lines += [f"    {n / wall:6.1%}  {name}" for name, n in writer.most_common()]
