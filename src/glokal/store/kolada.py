@@ -10,6 +10,8 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import msgspec
@@ -331,7 +333,7 @@ def _insert_rows(
         connection.exec_driver_sql(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(chunk))}"
             f"{suffix}",
-            tuple(value for one in chunk for value in one),
+            tuple(chain.from_iterable(chunk)),
         )
 
 
@@ -407,7 +409,7 @@ def replace_kpi_series(
     stamp = driver_timestamp(session.get_bind().dialect, fetched_at)
     rows = [(kpi, unit, gender, cells, stamp) for unit, gender, cells, _size in series]
     _replace(session, kpi, rows, years)
-    return sum(size for *_rest, size in series)
+    return sum(map(itemgetter(3), series))
 
 
 def replace_kpi_values(
