@@ -256,3 +256,39 @@ def test_two_writers_of_one_series_lose_nothing(initialised_store: Store) -> Non
         assert [v[2:] for v in iter_values(session)] == [
             (2020, "T", 1.0), (2021, "T", 21.0), (2022, "T", 22.0),
         ]  # fmt: skip
+
+
+def test_a_full_fetch_of_fewer_years_keeps_the_stored_cells_outside_them(
+    initialised_store: Store,
+) -> None:
+    """replace_kpi_series with years: within their span the fetch replaces what is stored;
+    a stored series' cells before or after it stay, with the fetched_at they had."""
+    store = initialised_store
+    with store.session() as session, session.begin():
+        stamp = driver_timestamp(session.get_bind().dialect, FIRST)
+        replace_kpi_values(
+            session, "N1",
+            [("N1", "0180", year, "T", float(year), 1, stamp) for year in (2018, 2019, 2020)]
+            + [("N1", "1280", 2020, "T", 1.0, 1, stamp), ("N1", "1280", 2023, "K", 2.0, 1, stamp)],
+        )  # fmt: skip
+    with store.session() as session, session.begin():
+        # 2019–2021 again: 0180 T keeps 2018; 1280 T (only 2020) is replaced, and 1280 K,
+        # stored only for 2023, is kept whole though the fetch has nothing of it.
+        written = replace_kpi_series(
+            session, "N1",
+            [("0180", "T", "[[2019,19.5,1],[2021,21.5,1]]", 2),
+             ("1280", "T", "[[2021,3.0,1]]", 1)],
+            LATER, years=(2019, 2020, 2021),
+        )  # fmt: skip
+        assert written == 3
+    with store.session() as session:
+        assert list(iter_values(session, kpis=["N1"])) == [
+            ("N1", "0180", 2018, "T", 2018.0),
+            ("N1", "0180", 2019, "T", 19.5),
+            ("N1", "0180", 2021, "T", 21.5),
+            ("N1", "1280", 2021, "T", 3.0),
+            ("N1", "1280", 2023, "K", 2.0),
+        ]
+    stamps = {key: orm.replace(tzinfo=UTC) for key, (orm, _raw) in _fetched_at(store).items()}
+    assert stamps[("N1", "1280", 2023, "K")] == FIRST
+    assert stamps[("N1", "0180", 2018, "T")] == LATER  # its series was written anew

@@ -22,7 +22,6 @@ from sqlalchemy import (
     cast,
     delete,
     func,
-    insert,
     select,
     text,
     tuple_,
@@ -286,6 +285,12 @@ def _placeholder(dialect: Dialect) -> str:
 
 _SERIES, _SERIES_KEY = KoladaSeriesRow.__tablename__, ("kpi", "municipality", "gender")
 _SERIES_COLUMNS = (*_SERIES_KEY, "cells", "fetched_at")
+# A stored series with a cell before the first year or after the last (two bound years).
+_OUTSIDE_YEARS = {
+    "sqlite": "json_extract(cells, '$[0][0]') < ? OR json_extract(cells, '$[#-1][0]') > ?",
+    "postgresql": "(cells::json -> 0 ->> 0)::integer < %s "
+    "OR (cells::json -> -1 ->> 0)::integer > %s",
+}
 
 
 def _write_series(
@@ -434,13 +439,23 @@ def _replace(
     years: Sequence[int] | None,
 ) -> None:
     _lock_values(session)
-    connection = session.connection()  # Core, without the ORM's execution: a hundred a sync
-    stored = connection.execute(
-        select(KoladaSeriesRow.municipality, KoladaSeriesRow.gender, KoladaSeriesRow.cells,
-               KoladaSeriesRow.fetched_at)
-        .where(KoladaSeriesRow.kpi == kpi)
-    ).all() if years else []  # fmt: skip
-    connection.execute(delete(KoladaSeriesRow).where(KoladaSeriesRow.kpi == kpi))
+    # The driver's own SQL: a hundred KPIs a sync, each a statement or two, and SQLAlchemy's
+    # statement handling was most of the writer's time holding the GIL (bench/README.md).
+    connection = session.connection()
+    dialect = connection.dialect
+    mark = _placeholder(dialect)
+    # Only the series with cells outside the years fetched are read back (a series keeps its
+    # cells in year order, so its first and last cell tell): those cells are kept.
+    stored = (
+        connection.exec_driver_sql(
+            f"SELECT municipality, gender, cells, fetched_at FROM {_SERIES} "
+            f"WHERE kpi = {mark} AND ({_OUTSIDE_YEARS[dialect.name]})",
+            (kpi, min(years), max(years)),
+        ).all()
+        if years
+        else []
+    )
+    connection.exec_driver_sql(f"DELETE FROM {_SERIES} WHERE kpi = {mark}", (kpi,))
     if stored and years:
         low, high = min(years), max(years)
         kept = {
@@ -448,21 +463,19 @@ def _replace(
             for unit, gender, cells, _fetched in stored
             if (outside := [c for c in decode_cells(cells) if not low <= c[0] <= high])
         }
-        if kept:  # rare: a sync of fewer years than were stored
-            dialect = session.get_bind().dialect
-            merged = []
-            for key, unit, gender, cells, stamp in rows:
-                old = kept.pop((unit, gender), None)
-                if old:
-                    cells = encode_cells(sorted(old + decode_cells(cells)))
-                merged.append((key, unit, gender, cells, stamp))
-            fetched = {(unit, gender): at for unit, gender, _cells, at in stored}
-            merged += [
-                (kpi, unit, gender, encode_cells(old),
-                 driver_timestamp(dialect, fetched[(unit, gender)]))
-                for (unit, gender), old in kept.items()
-            ]  # fmt: skip
-            rows = merged
+        merged = []
+        for key, unit, gender, cells, stamp in rows:
+            old = kept.pop((unit, gender), None)
+            if old:
+                cells = encode_cells(sorted(old + decode_cells(cells)))
+            merged.append((key, unit, gender, cells, stamp))
+        # fetched_at as the driver gave it is the driver's form again
+        fetched = {(unit, gender): at for unit, gender, _cells, at in stored}
+        merged += [
+            (kpi, unit, gender, encode_cells(old), fetched[(unit, gender)])
+            for (unit, gender), old in kept.items()
+        ]
+        rows = merged
     _write_series(session, rows)
 
 
@@ -743,21 +756,18 @@ def checkpoint_kpi(
     session: Session, run_id: int, kpi: str, values_written: int, requests: int, now: datetime
 ) -> None:
     """Record that ``kpi`` is done in this run (same transaction as its values)."""
-    # Core statements on the session's connection, not session.add or session.execute: no
-    # unit of work to flush and no ORM execution (a full sync writes a hundred).
+    # The driver's own SQL, as for the series (a full sync writes a hundred of these).
     connection = session.connection()
-    connection.execute(
-        insert(KoladaSyncCheckpointRow).values(
-            run_id=run_id, kpi=kpi, values_written=values_written, done_at=now
-        )
+    mark = _placeholder(connection.dialect)
+    connection.exec_driver_sql(
+        f"INSERT INTO {KoladaSyncCheckpointRow.__tablename__} "
+        f"(run_id, kpi, values_written, done_at) VALUES ({mark}, {mark}, {mark}, {mark})",
+        (run_id, kpi, values_written, driver_timestamp(connection.dialect, now)),
     )
-    connection.execute(
-        update(KoladaSyncRunRow)
-        .where(KoladaSyncRunRow.id == run_id)
-        .values(
-            values_written=KoladaSyncRunRow.values_written + values_written,
-            requests=KoladaSyncRunRow.requests + requests,
-        )
+    connection.exec_driver_sql(
+        f"UPDATE {KoladaSyncRunRow.__tablename__} SET values_written = values_written + "
+        f"{mark}, requests = requests + {mark} WHERE id = {mark}",
+        (values_written, requests, run_id),
     )
 
 
