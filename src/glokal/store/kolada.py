@@ -19,9 +19,11 @@ from sqlalchemy import (
     Dialect,
     Select,
     and_,
+    bindparam,
     cast,
     delete,
     func,
+    insert,
     select,
     text,
     tuple_,
@@ -233,25 +235,40 @@ def record_agenda_selection(
     selection get ``removed_on`` today. Returns (added, removed).
     """
     current = {(kpi, group): (goal, unit_type) for kpi, group, goal, unit_type in mapping}
-    stored = {(r.kpi, r.group_id): r for r in session.scalars(select(KpiGoalRow))}
-    added = removed = 0
-    for key, (goal, unit_type) in current.items():
-        row = stored.get(key)
-        if row is None:
-            session.add(
-                KpiGoalRow(
-                    kpi=key[0], group_id=key[1], goal=goal, unit_type=unit_type,
-                    first_seen=today, last_seen=today, removed_on=None,
-                )
-            )  # fmt: skip
-            added += 1
-        else:
-            row.goal, row.unit_type, row.last_seen, row.removed_on = goal, unit_type, today, None
-    for key, row in stored.items():
-        if key not in current and row.removed_on is None:
-            row.removed_on = today
-            removed += 1
-    session.flush()
+    table: Any = KpiGoalRow.__table__  # a Table (typed FromClause by SQLAlchemy)
+    connection = session.connection()  # Core: every sync records it, nearly always unchanged
+    stored = {
+        (kpi, group): (goal, unit_type, last_seen, removed_on)
+        for kpi, group, goal, unit_type, last_seen, removed_on in connection.execute(
+            select(table.c.kpi, table.c.group_id, table.c.goal, table.c.unit_type,
+                   table.c.last_seen, table.c.removed_on)
+        )
+    }  # fmt: skip
+    new = [
+        {"kpi": kpi, "group_id": group, "goal": goal, "unit_type": unit_type,
+         "first_seen": today, "last_seen": today, "removed_on": None}
+        for (kpi, group), (goal, unit_type) in current.items()
+        if (kpi, group) not in stored
+    ]  # fmt: skip
+    seen = [
+        {"key_kpi": kpi, "key_group": group, "goal": goal, "unit_type": unit_type,
+         "last_seen": today, "removed_on": None}
+        for (kpi, group), (goal, unit_type) in current.items()
+        if (kpi, group) in stored and stored[(kpi, group)] != (goal, unit_type, today, None)
+    ]  # fmt: skip
+    gone = [
+        {"key_kpi": kpi, "key_group": group, "removed_on": today}
+        for (kpi, group), (*_rest, removed_on) in stored.items()
+        if (kpi, group) not in current and removed_on is None
+    ]
+    where = (table.c.kpi == bindparam("key_kpi"), table.c.group_id == bindparam("key_group"))
+    if new:
+        connection.execute(insert(table), new)
+    if seen:
+        connection.execute(update(table).where(*where), seen)
+    if gone:
+        connection.execute(update(table).where(*where), gone)
+    added, removed = len(new), len(gone)
     return added, removed
 
 
