@@ -289,3 +289,19 @@ def test_damaged_pages_are_read_right_or_left_alone(data: st.DataObject) -> None
     rows, values, unknown = pages_c.series([scanned], "N1", KNOWN)
     assert decoded(rows) == decoded(expected.rows)
     assert (values, unknown) == (expected.values, expected.unknown_units)
+
+
+def test_series_holds_its_pages_while_the_list_of_them_changes() -> None:
+    pages = [
+        pages_c.scan(envelope([item("0180", year, cell("T", float(year)))]))
+        for year in (2020, 2021, 2022)
+    ]
+
+    class Known:
+        def __contains__(self, unit: object) -> bool:
+            pages.clear()  # the list empties (and the pages lose its references) mid-call
+            return True
+
+    rows, values, _unknown = pages_c.series(pages, "N1", Known())
+    assert not pages and values == 3
+    assert rows == [("0180", "T", "[[2020,2020.0,1],[2021,2021.0,1],[2022,2022.0,1]]", 3)]

@@ -921,19 +921,29 @@ static PyObject *series(PyObject *module, PyObject *args) {
     PyObject *pages_fast = PySequence_Fast(pages, "series() takes a sequence of Scanned pages");
     if (pages_fast == NULL) return NULL;
     Build b = {0};
-    b.npages = PySequence_Fast_GET_SIZE(pages_fast);
-    b.pages = (Scanned **)PySequence_Fast_ITEMS(pages_fast);
     Units table = {0};
     PyObject *result = NULL, *rows = NULL, *unknown = NULL;
+    /* Our own references to the pages: the sequence may change while the GIL is released
+     * (or while ``known`` runs Python code), the pages must not. */
+    Py_ssize_t npages = PySequence_Fast_GET_SIZE(pages_fast);
+    b.pages = PyMem_Calloc((size_t)(npages ? npages : 1), sizeof(Scanned *));
+    if (b.pages == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (; b.npages < npages; b.npages++) {
+        PyObject *page = PySequence_Fast_GET_ITEM(pages_fast, b.npages);
+        if (!PyObject_TypeCheck(page, &ScannedType)) {
+            PyErr_SetString(PyExc_TypeError, "series() takes Scanned pages");
+            goto done;
+        }
+        b.pages[b.npages] = (Scanned *)Py_NewRef(page);
+    }
     Py_ssize_t kpi_n;
     const char *kpi = PyUnicode_AsUTF8AndSize(kpi_object, &kpi_n);
     if (kpi == NULL) goto done;
     Py_ssize_t ncells = 0, nitems = 0;
     for (Py_ssize_t i = 0; i < b.npages; i++) {
-        if (!PyObject_TypeCheck((PyObject *)b.pages[i], &ScannedType)) {
-            PyErr_SetString(PyExc_TypeError, "series() takes Scanned pages");
-            goto done;
-        }
         ncells += b.pages[i]->ncells;
         nitems += b.pages[i]->nitems;
     }
@@ -998,6 +1008,8 @@ done:
     PyMem_RawFree(b.grouped);
     PyMem_RawFree(b.all);
     PyMem_RawFree(b.text);
+    for (Py_ssize_t i = 0; b.pages != NULL && i < b.npages; i++) Py_DECREF(b.pages[i]);
+    PyMem_Free(b.pages);
     Py_DECREF(pages_fast);
     return result;
 }
