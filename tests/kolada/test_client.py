@@ -12,7 +12,15 @@ import pytest
 from glokal.errors import KoladaResponseError, KoladaUnavailable
 from glokal.kolada import KoladaClient
 from glokal.kolada.client import RetryPolicy
-from glokal.kolada.wire import DataItem, Malformed, items_frame, read_data, read_items
+from glokal.kolada.wire import (
+    DataItem,
+    FastPage,
+    Malformed,
+    as_items,
+    items_frame,
+    read_data,
+    read_items,
+)
 from tests.conftest import KOLADA_DATA
 from tests.kolada.conftest import FAST_RETRY, YEARS
 from tests.kolada.replay import Faults, ReplayServer
@@ -42,20 +50,20 @@ def test_data_pages_transforms_each_page_in_request_order(replay: ReplayServer) 
     assert sorted(seen) == sorted(len(page) for page in pages) and len(pages) >= 3  # arrival order
 
 
-def test_data_frames_hold_every_item_fetched_again_when_truncated(replay: ReplayServer) -> None:
+def test_fast_pages_hold_every_item_fetched_again_when_truncated(replay: ReplayServer) -> None:
     kpi = sorted(replay.dataset.kpi_by_id)[0]
 
-    async def go() -> tuple[list[DataItem], list[pl.DataFrame], int]:
+    async def go() -> tuple[list[DataItem], list[FastPage], int]:
         async with KoladaClient(replay.base_url, rate=0, retry=FAST_RETRY) as client:
             items = await client.data([kpi], YEARS)
             replay.faults = Faults(rate_truncate=0.5, seed=7)
             before = client.requests
-            pages = await client.data_frames([kpi], YEARS)
+            pages = await client.data_fast([kpi], YEARS)
             return items, pages, client.requests - before
 
     items, pages, requests = asyncio.run(go())
     assert requests > len(pages) >= 3  # some pages came truncated and were fetched again
-    assert pl.concat(pages).equals(items_frame(items))
+    assert pl.concat([as_items(page) for page in pages]).equals(items_frame(items))
 
 
 def test_items_are_read_the_same_by_polars_and_by_the_lax_decoder() -> None:

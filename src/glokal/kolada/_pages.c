@@ -228,17 +228,40 @@ static int literal(Parser *s, const char *word, Py_ssize_t n) {
     return 0;
 }
 
-static int skip_value(Parser *s, int depth);
+/* After a member or an element: 1 at a ",", 0 at ``close`` (consumed), -1 otherwise. */
+static inline int next_or_close(Parser *s, char close) {
+    skip_ws(s);
+    if (s->p >= s->end) return -1;
+    if (*s->p == ',') {
+        s->p++;
+        skip_ws(s);
+        return 1;
+    }
+    if (*s->p == close) {
+        s->p++;
+        return 0;
+    }
+    return -1;
+}
 
-static int skip_container(Parser *s, int depth, char close) {
-    if (depth >= MAX_DEPTH) return -1;
+/* At an opening bracket: 0 when the container is empty (closed, consumed), 1 otherwise. */
+static inline int open_container(Parser *s, char open, char close) {
+    if (s->p >= s->end || *s->p != open) return -1;
     s->p++;
     skip_ws(s);
     if (s->p < s->end && *s->p == close) {
         s->p++;
         return 0;
     }
-    for (;;) {
+    return 1;
+}
+
+static int skip_value(Parser *s, int depth);
+
+static int skip_container(Parser *s, int depth, char open, char close) {
+    if (depth >= MAX_DEPTH) return -1;
+    int more = open_container(s, open, close);
+    while (more > 0) {
         if (close == '}') {
             Span key;
             int escaped;
@@ -249,19 +272,9 @@ static int skip_container(Parser *s, int depth, char close) {
             skip_ws(s);
         }
         if (skip_value(s, depth + 1)) return -1;
-        skip_ws(s);
-        if (s->p >= s->end) return -1;
-        if (*s->p == ',') {
-            s->p++;
-            skip_ws(s);
-            continue;
-        }
-        if (*s->p == close) {
-            s->p++;
-            return 0;
-        }
-        return -1;
+        more = next_or_close(s, close);
     }
+    return more;
 }
 
 static int skip_value(Parser *s, int depth) {
@@ -273,9 +286,9 @@ static int skip_value(Parser *s, int depth) {
         return read_string(s, &span, &escaped);
     }
     case '{':
-        return skip_container(s, depth, '}');
+        return skip_container(s, depth, '{', '}');
     case '[':
-        return skip_container(s, depth, ']');
+        return skip_container(s, depth, '[', ']');
     case 't':
         return literal(s, "true", 4);
     case 'f':
@@ -306,14 +319,8 @@ static inline int key_is(Span key, const char *name, Py_ssize_t n) {
 typedef int (*Member)(Parser *s, Span key, void *context);
 
 static int read_object(Parser *s, Member member, void *context) {
-    if (s->p >= s->end || *s->p != '{') return -1;
-    s->p++;
-    skip_ws(s);
-    if (s->p < s->end && *s->p == '}') {
-        s->p++;
-        return 0;
-    }
-    for (;;) {
+    int more = open_container(s, '{', '}');
+    while (more > 0) {
         Span key;
         int escaped;
         if (s->p >= s->end || *s->p != '"') return -1;
@@ -332,19 +339,21 @@ static int read_object(Parser *s, Member member, void *context) {
         s->p++;
         skip_ws(s);
         if (member(s, key, context)) return -1;
-        skip_ws(s);
-        if (s->p >= s->end) return -1;
-        if (*s->p == ',') {
-            s->p++;
-            skip_ws(s);
-            continue;
-        }
-        if (*s->p == '}') {
-            s->p++;
-            return 0;
-        }
-        return -1;
+        more = next_or_close(s, '}');
     }
+    return more;
+}
+
+/* Walk an array: ``element`` reads each element. */
+typedef int (*Element)(Parser *s, void *context);
+
+static int read_array(Parser *s, Element element, void *context) {
+    int more = open_container(s, '[', ']');
+    while (more > 0) {
+        if (element(s, context)) return -1;
+        more = next_or_close(s, ']');
+    }
+    return more;
 }
 
 /* -- Kolada's shape ---------------------------------------------------------------------- */
@@ -427,30 +436,9 @@ static int push_cell(Parser *s, const Cell *cell) {
     return 0;
 }
 
-static int read_cells(Parser *s) {
-    if (s->p >= s->end || *s->p != '[') return -1;
-    s->p++;
-    skip_ws(s);
-    if (s->p < s->end && *s->p == ']') {
-        s->p++;
-        return 0;
-    }
-    for (;;) {
-        CellContext c = {{GENDER_T, 0, 1, 0, 0, {NULL, 0}}, 0};
-        if (read_object(s, cell_member, &c) || push_cell(s, &c.cell)) return -1;
-        skip_ws(s);
-        if (s->p >= s->end) return -1;
-        if (*s->p == ',') {
-            s->p++;
-            skip_ws(s);
-            continue;
-        }
-        if (*s->p == ']') {
-            s->p++;
-            return 0;
-        }
-        return -1;
-    }
+static int read_cell(Parser *s, void *context) {
+    CellContext c = {{GENDER_T, 0, 1, 0, 0, {NULL, 0}}, 0};
+    return read_object(s, cell_member, &c) || push_cell(s, &c.cell) ? -1 : 0;
 }
 
 enum { SEEN_KPI = 1, SEEN_UNIT = 2, SEEN_PERIOD = 4, SEEN_CELLS = 8 };
@@ -490,7 +478,7 @@ static int item_member(Parser *s, Span key, void *context) {
         if ((n = is_null(s)) < 0) return -1;
         if (n) return 0;
         c->item.first = s->ncells;
-        if (read_cells(s)) return -1;
+        if (read_array(s, read_cell, NULL)) return -1;
         c->item.end = s->ncells;
         return 0;
     }
@@ -512,34 +500,13 @@ static int push_item(Parser *s, const Item *item) {
     return 0;
 }
 
-static int read_items(Parser *s) {
-    if (s->p >= s->end || *s->p != '[') return -1;
-    s->p++;
-    skip_ws(s);
-    if (s->p < s->end && *s->p == ']') {
-        s->p++;
-        return 0;
-    }
-    for (;;) {
-        ItemContext c = {{{NULL, 0}, {NULL, 0}, 0, 0, 0}, 0};
-        c.item.first = c.item.end = s->ncells;
-        if (read_object(s, item_member, &c)) return -1;
-        if ((c.seen & (SEEN_KPI | SEEN_UNIT | SEEN_PERIOD)) != (SEEN_KPI | SEEN_UNIT | SEEN_PERIOD))
-            return -1;
-        if (push_item(s, &c.item)) return -1;
-        skip_ws(s);
-        if (s->p >= s->end) return -1;
-        if (*s->p == ',') {
-            s->p++;
-            skip_ws(s);
-            continue;
-        }
-        if (*s->p == ']') {
-            s->p++;
-            return 0;
-        }
+static int read_item(Parser *s, void *context) {
+    ItemContext c = {{{NULL, 0}, {NULL, 0}, 0, 0, 0}, 0};
+    c.item.first = c.item.end = s->ncells;
+    if (read_object(s, item_member, &c)) return -1;
+    if ((c.seen & (SEEN_KPI | SEEN_UNIT | SEEN_PERIOD)) != (SEEN_KPI | SEEN_UNIT | SEEN_PERIOD))
         return -1;
-    }
+    return push_item(s, &c.item);
 }
 
 enum { SEEN_ITEMS = 1, SEEN_NEXT = 2 };
@@ -549,7 +516,7 @@ static int envelope_member(Parser *s, Span key, void *context) {
     if (key_is(key, "values", 6)) {
         if (*seen & SEEN_ITEMS) return -1;
         *seen |= SEEN_ITEMS;
-        return read_items(s);
+        return read_array(s, read_item, NULL);
     }
     if (key_is(key, "next_url", 8)) {
         int n, escaped;

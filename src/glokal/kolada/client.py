@@ -27,7 +27,6 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
-import polars as pl
 
 from glokal.errors import KoladaResponseError, KoladaUnavailable
 from glokal.i18n import N_
@@ -40,7 +39,6 @@ from glokal.kolada.wire import (
     read_data,
     read_envelope,
     read_fast,
-    read_items,
 )
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
@@ -311,19 +309,13 @@ class KoladaClient:
         """
         return await self._data(kpis, years, lambda body: read_data(body).map(each), from_date)
 
-    async def data_frames(
-        self, kpis: Sequence[str], years: Sequence[int], *, from_date: date | None = None
-    ) -> list[pl.DataFrame]:
-        """Like ``data``, but each page as a frame of its items (``wire.read_items``), in
-        request order. Pages are read in worker threads: Polars parses without the GIL, so
-        one page is read while the event loop fetches the next."""
-        return await self._data(kpis, years, read_items, from_date, in_thread=True)
-
     async def data_fast(
         self, kpis: Sequence[str], years: Sequence[int], *, from_date: date | None = None
     ) -> list[FastPage]:
-        """Like ``data_frames``, but each page as ``wire.read_fast`` reads it (scanned by the
-        C reader where it can, else a frame), for ``plan.series_of_pages``."""
+        """Like ``data``, but each page as ``wire.read_fast`` reads it (scanned by the C reader
+        where it can, else a frame of its items), in request order, for
+        ``plan.series_of_pages``. Pages are read in worker threads, without the GIL, while the
+        event loop fetches the next."""
         return await self._data(kpis, years, read_fast, from_date, in_thread=True)
 
     async def _data(

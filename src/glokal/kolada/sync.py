@@ -13,7 +13,7 @@ import contextlib
 import gc
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -29,6 +29,7 @@ from glokal.kolada.plan import (
     series_of_pages,
 )
 from glokal.kolada.polarity import bundled_polarity
+from glokal.kolada.wire import FastPage
 from glokal.store import Store
 from glokal.store.kolada import (
     abandon_unfinished_runs,
@@ -69,7 +70,7 @@ class _Fetched:
     """A KPI's pages as fetched, waiting to be written."""
 
     kpi: str
-    pages: list[Any]
+    pages: list[FastPage]
     at: datetime
     requests: int
 
@@ -507,18 +508,14 @@ def _older_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-async def _all(first: Awaitable[T], second: Awaitable[U]) -> tuple[T, U]:
+async def _all(first: Coroutine[Any, Any, T], second: Coroutine[Any, Any, U]) -> tuple[T, U]:
     """Both results; if either fails, the other is cancelled and its error is raised."""
     try:
         async with asyncio.TaskGroup() as tasks:
-            one, two = tasks.create_task(_run(first)), tasks.create_task(_run(second))
+            one, two = tasks.create_task(first), tasks.create_task(second)
     except BaseExceptionGroup as group:
         raise group.exceptions[0] from None
     return one.result(), two.result()
-
-
-async def _run(awaitable: Awaitable[T]) -> T:
-    return await awaitable
 
 
 async def sync_kolada(
