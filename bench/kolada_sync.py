@@ -17,7 +17,9 @@ in one run:
 3. The raw floor: plain httpx GETs, 4 at a time, of exactly the data pages glokal fetches
    (`/data/kpi/{kpi}/year/2000,…,2024` and `…/year/2025`, `per_page=5000`, following
    `next_url`), bodies read but not parsed (`next_url` is found by a byte search).
-   values/s = glokal's value count / the floor's time.
+   values/s = glokal's value count / the floor's time. Then the same GETs through
+   glokal's transport (glokal.kolada.transport), not part of the goal: what the transport
+   alone is worth, and glokal against that stricter floor.
 4. koladapy (PyPI), the Python client for Kolada v3: `get_data_as_dataframe(kpi_id=…,
    years=2000–2025)` per KPI (the same pages as glokal) with its throttling off; values =
    cells of its DataFrame with a value. koladapy asks for `/data/?kpi_id=…&year=…`, which the
@@ -56,6 +58,7 @@ from sqlalchemy.engine import make_url
 from glokal.kolada import KoladaClient, SyncOptions, SyncReport, sync_kolada
 from glokal.kolada.client import MAX_IDS_PER_SEGMENT, PER_PAGE
 from glokal.kolada.plan import chunked
+from glokal.kolada.transport import KoladaTransport
 from glokal.store import Store
 from glokal.store.kolada import count_values, ever_checkpointed_kpis
 
@@ -214,8 +217,13 @@ def data_urls(url: str, kpis: Sequence[str]) -> list[str]:
 _TLS = httpx.create_ssl_context()
 
 
-def raw_floor(url: str, kpis: Sequence[str]) -> tuple[int, int, float]:
-    """GET every data page glokal fetches, 4 at a time; returns (pages, bytes, seconds)."""
+def raw_floor(
+    url: str, kpis: Sequence[str], *, glokal_transport: bool = False
+) -> tuple[int, int, float]:
+    """GET every data page glokal fetches, 4 at a time; returns (pages, bytes, seconds).
+
+    httpx's own transport (the floor of the goal), or with ``glokal_transport`` the one
+    glokal's client fetches through (glokal.kolada.transport), to show what that is worth."""
 
     async def go() -> tuple[int, int]:
         pages = size = 0
@@ -223,7 +231,10 @@ def raw_floor(url: str, kpis: Sequence[str]) -> tuple[int, int, float]:
         limits = httpx.Limits(max_connections=CONCURRENCY * 2)
         # The TLS context made once per process, as glokal's client does (kolada.client):
         # loading the CA bundle is no part of fetching pages.
-        async with httpx.AsyncClient(limits=limits, timeout=60, verify=_TLS) as http:
+        transport = KoladaTransport(verify=_TLS, limits=limits) if glokal_transport else None
+        async with httpx.AsyncClient(
+            limits=limits, timeout=60, verify=_TLS, transport=transport
+        ) as http:
 
             async def chain(first: str) -> None:
                 nonlocal pages, size
@@ -503,6 +514,7 @@ def main() -> None:
             fulls: list[Phase] = []
             agains: list[Phase] = []
             floors: list[Phase] = []
+            transport_floors: list[Phase] = []
             for round_ in range(1, args.rounds + 1):
                 store = _fresh_store(directory / f"glokal{round_}.sqlite3")
                 with Phase(server) as full_phase:
@@ -534,6 +546,11 @@ def main() -> None:
                 floors.append(floor_phase)
                 print(floor_phase.line(f"{round_}: raw floor (httpx, 4)", values,
                                        f"{pages} pages, {size / 1e6:,.0f} MB"))  # fmt: skip
+                with Phase(server) as transport_phase:
+                    raw_floor(server.url, kpis, glokal_transport=True)
+                transport_floors.append(transport_phase)
+                print(transport_phase.line(f"{round_}: floor, glokal's transport", values,
+                                           "the same pages"))  # fmt: skip
 
             subset = kpis[: args.koladapy_kpis] if args.koladapy_kpis else kpis
             with Phase(server) as koladapy_phase:
@@ -560,6 +577,9 @@ def main() -> None:
                 ("incremental/full", incremental_share * 100, " %", "≤ 5 %",
                  incremental_share <= GOALS["incremental"]),
                 ("(floor/koladapy)", floor_rate / koladapy_rate, "×", "-", None),
+                ("(glokal/the floor through glokal's transport)",
+                 values / best / (values / min(p.seconds for p in transport_floors)), "×", "-",
+                 None),
             )  # fmt: skip
             for name, ratio, unit, goal, ok in ratios:
                 verdict = f"goal {goal}: {_verdict(ok)}" if ok is not None else ""

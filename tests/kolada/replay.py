@@ -30,6 +30,7 @@ import math
 import random
 import re
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -748,8 +749,10 @@ class ReplayServer:
         *,
         absolute_next_url: bool = False,
         cache: bool = True,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.dataset = dataset
+        self.tls = tls  # a server context: HTTPS, as the public API answers
         self.absolute_next_url = absolute_next_url
         # Encoded data answers by request path: (dataset version, JSON bytes). Encoding the
         # JSON is most of this server's CPU; a real server would not redo it per request
@@ -784,7 +787,7 @@ class ReplayServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v3"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/v3"
 
     def start(self) -> str:
         """Start in a daemon thread; return the base URL 'http://127.0.0.1:PORT/v3'."""
@@ -792,6 +795,7 @@ class ReplayServer:
             return self.base_url
         httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
         httpd.replay = self
+        httpd.tls = self.tls
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self._thread = threading.Thread(
@@ -962,10 +966,20 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     replay: ReplayServer
+    tls: ssl.SSLContext | None = None
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        if self.tls is not None:  # the handshake in the connection's own thread (setup)
+            connection = self.tls.wrap_socket(
+                connection, server_side=True, do_handshake_on_connect=False
+            )
+        return connection, address
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hangs up mid-answer (a cancelled or timed-out request) is normal here.
-        if isinstance(sys.exc_info()[1], ConnectionError):
+        # A client that hangs up mid-answer (a cancelled or timed-out request), or refuses the
+        # certificate, is normal here.
+        if isinstance(sys.exc_info()[1], ConnectionError | ssl.SSLError):
             return
         super().handle_error(request, client_address)
 
@@ -978,6 +992,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
 
     def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(self.timeout)
+            self.request.do_handshake()  # a failed one (an untrusting client) ends the thread
         super().setup()
         replay = self.server.replay
         with replay._lock:

@@ -31,6 +31,7 @@ import httpx
 from glokal.errors import KoladaResponseError, KoladaUnavailable
 from glokal.i18n import N_
 from glokal.kolada.plan import chunked
+from glokal.kolada.transport import KoladaTransport
 from glokal.kolada.wire import (
     DataItem,
     FastPage,
@@ -107,7 +108,11 @@ class _RateLimiter:
 
 
 class KoladaClient:
-    """The Kolada v3 API. Use as an async context manager; ``requests`` counts HTTP requests."""
+    """The Kolada v3 API. Use as an async context manager; ``requests`` counts HTTP requests.
+
+    ``tls``: the certificates to trust (default: the system's, made once a process), for a
+    Kolada mirror behind a private CA. ``transport``: httpx's, instead of ``KoladaTransport``.
+    """
 
     def __init__(
         self,
@@ -118,6 +123,7 @@ class KoladaClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.concurrency = max(1, concurrency)
@@ -131,11 +137,11 @@ class KoladaClient:
         self.requests = 0
         self._limiter = _RateLimiter(rate)
         self._slots = asyncio.Semaphore(self.concurrency)
+        limits = httpx.Limits(max_connections=self.concurrency * 2)
         self._http = httpx.AsyncClient(
             timeout=timeout,
-            transport=transport,
-            verify=_tls_context(),
-            limits=httpx.Limits(max_connections=self.concurrency * 2),
+            transport=transport or KoladaTransport(verify=tls or _tls_context(), limits=limits),
+            limits=limits,
             headers={"Accept": "application/json", "User-Agent": "glokal (Agenda 2030 follow-up)"},
         )
 

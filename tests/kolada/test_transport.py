@@ -1,0 +1,111 @@
+"""glokal.kolada.transport: httpx's connections on asyncio streams, over HTTP and HTTPS."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import trustme
+
+from glokal.errors import KoladaUnavailable
+from glokal.kolada import KoladaClient, RetryPolicy
+from glokal.kolada.transport import KoladaTransport
+from tests.kolada.conftest import FAST_RETRY, YEARS
+from tests.kolada.replay import Faults, ReplayDataset, ReplayServer
+
+ONE_ATTEMPT = RetryPolicy(attempts=1)
+
+
+@pytest.fixture
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def https_replay(dataset: ReplayDataset, ca: trustme.CA) -> Iterator[ReplayServer]:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    with ReplayServer(dataset, tls=context) as server:
+        yield server
+
+
+def _fetch(url: str, kpi: str, **options: Any) -> tuple[Any, Any]:
+    async def go() -> tuple[Any, Any]:
+        async with KoladaClient(url, rate=0, **options) as client:
+            return await client.data([kpi], YEARS), await client.municipalities()
+
+    return asyncio.run(go())
+
+
+def test_the_client_connects_through_the_stream_backend() -> None:
+    # Fails should a version of httpx keep its connection pool where this cannot replace it.
+    transport = KoladaTransport(
+        verify=ssl.create_default_context(), limits=httpx.Limits(max_connections=2)
+    )
+    assert transport.uses_stream_backend
+
+
+def test_pages_over_https_are_the_pages_over_http(
+    replay: ReplayServer, https_replay: ReplayServer, ca: trustme.CA
+) -> None:
+    trusted = ssl.create_default_context()
+    ca.configure_trust(trusted)
+    kpi = sorted(replay.dataset.kpi_by_id)[0]
+    assert https_replay.base_url.startswith("https://127.0.0.1:")
+    over_https = _fetch(https_replay.base_url, kpi, retry=ONE_ATTEMPT, tls=trusted)
+    over_http = _fetch(replay.base_url, kpi, retry=ONE_ATTEMPT)
+    assert over_https == over_http
+    assert len(over_https[0]) > 5000  # more than one page, read through TLS
+
+
+def test_a_certificate_nobody_trusts_is_refused_naming_the_problem(
+    https_replay: ReplayServer,
+) -> None:
+    kpi = sorted(https_replay.dataset.kpi_by_id)[0]
+    with pytest.raises(KoladaUnavailable, match=r"ConnectError: .*CERTIFICATE_VERIFY_FAILED"):
+        _fetch(https_replay.base_url, kpi, retry=ONE_ATTEMPT)
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_used_again(
+    replay: ReplayServer,
+) -> None:
+    async def go() -> tuple[int, int]:
+        async with KoladaClient(replay.base_url, rate=0, retry=ONE_ATTEMPT) as client:
+            await client.municipalities()
+            opened = replay.connections_opened
+            with replay._lock:
+                connections = list(replay._connections)
+            for connection in connections:  # the server hangs up on the idle keep-alive
+                connection.shutdown(socket.SHUT_RDWR)
+            await asyncio.sleep(0.2)
+            await client.municipalities()  # one attempt: the closed connection would fail it
+            return opened, replay.connections_opened
+
+    opened, after = asyncio.run(go())
+    assert after == opened + 1
+
+
+@pytest.mark.parametrize(
+    ("faults", "problem"),
+    [
+        (Faults(rate_slow=1, slow_seconds=1.0), "ReadTimeout"),
+        (Faults(rate_drop=1), "RemoteProtocolError: Server disconnected"),
+    ],
+)
+def test_what_the_network_did_is_named(replay: ReplayServer, faults: Faults, problem: str) -> None:
+    replay.faults = faults
+    kpi = sorted(replay.dataset.kpi_by_id)[0]
+    with pytest.raises(KoladaUnavailable, match=f"after 1 attempt \\(last: {problem}"):
+        _fetch(replay.base_url, kpi, retry=ONE_ATTEMPT, timeout=0.3)
+
+
+def test_faults_are_retried_through_the_stream_backend(replay: ReplayServer) -> None:
+    kpi = sorted(replay.dataset.kpi_by_id)[0]
+    clean = _fetch(replay.base_url, kpi, retry=ONE_ATTEMPT)
+    replay.faults = Faults(rate_drop=0.3, rate_truncate=0.2, rate_slow=0.2, slow_seconds=0.5)
+    assert _fetch(replay.base_url, kpi, retry=FAST_RETRY, timeout=0.25) == clean
