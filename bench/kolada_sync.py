@@ -578,8 +578,7 @@ def main() -> None:
                  incremental_share <= GOALS["incremental"]),
                 ("(floor/koladapy)", floor_rate / koladapy_rate, "×", "-", None),
                 ("(glokal/the floor through glokal's transport)",
-                 values / best / (values / min(p.seconds for p in transport_floors)), "×", "-",
-                 None),
+                 min(p.seconds for p in transport_floors) / best, "×", "-", None),
             )  # fmt: skip
             for name, ratio, unit, goal, ok in ratios:
                 verdict = f"goal {goal}: {_verdict(ok)}" if ok is not None else ""

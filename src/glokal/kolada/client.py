@@ -138,9 +138,11 @@ class KoladaClient:
         self._limiter = _RateLimiter(rate)
         self._slots = asyncio.Semaphore(self.concurrency)
         limits = httpx.Limits(max_connections=self.concurrency * 2)
+        verify = tls or _tls_context()
         self._http = httpx.AsyncClient(
             timeout=timeout,
-            transport=transport or KoladaTransport(verify=tls or _tls_context(), limits=limits),
+            transport=transport or KoladaTransport(verify=verify, limits=limits),
+            verify=verify,  # and limits: for the proxies httpx takes from the environment
             limits=limits,
             headers={"Accept": "application/json", "User-Agent": "glokal (Agenda 2030 follow-up)"},
         )

@@ -36,7 +36,7 @@ def _mapped(timeout: type[Exception], error: type[Exception]) -> Iterator[None]:
         yield
     except TimeoutError as exc:
         raise timeout(str(exc) or type(exc).__name__) from exc
-    except (OSError, EOFError) as exc:  # resets, refusals, TLS errors (ssl.SSLError)
+    except OSError as exc:  # resets, refusals, TLS errors (ssl.SSLError)
         raise error(str(exc) or type(exc).__name__) from exc
 
 
