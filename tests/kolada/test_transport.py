@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -109,3 +111,46 @@ def test_faults_are_retried_through_the_stream_backend(replay: ReplayServer) -> 
     clean = _fetch(replay.base_url, kpi, retry=ONE_ATTEMPT)
     replay.faults = Faults(rate_drop=0.3, rate_truncate=0.2, rate_slow=0.2, slow_seconds=0.5)
     assert _fetch(replay.base_url, kpi, retry=FAST_RETRY, timeout=0.25) == clean
+
+
+def test_closing_does_not_wait_for_a_server_that_never_answers_the_close(
+    ca: trustme.CA,
+) -> None:
+    # A TLS close asks the peer to confirm; this server answers one request and then keeps
+    # the connection open, silent. Waiting for it held the end of a sync for 30 s.
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    silent = threading.Event()
+    release = threading.Event()
+
+    def serve() -> None:
+        connection, _address = listener.accept()
+        with context.wrap_socket(connection, server_side=True) as tls:
+            tls.recv(65536)
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+            silent.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    trusted = ssl.create_default_context()
+    ca.configure_trust(trusted)
+
+    async def go() -> float:
+        transport = KoladaTransport(verify=trusted, limits=httpx.Limits(max_connections=1))
+        client = httpx.AsyncClient(transport=transport)
+        response = await client.get(f"https://127.0.0.1:{port}/")
+        assert response.json() == {}
+        assert silent.wait(5)
+        started = time.monotonic()
+        await client.aclose()
+        return time.monotonic() - started
+
+    try:
+        assert asyncio.run(go()) < 2
+    finally:
+        release.set()
+        thread.join(5)
+        listener.close()

@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,27 +94,35 @@ def serving(data_dir: Path, *options: str) -> Iterator[str]:
     """A real `glokal serve` on a free loopback port over the store in ``data_dir``."""
     port = free_port()
     env = {**clean_environ(), "GLOKAL_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "glokal", "serve", "--port", str(port), *options],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
+    # Its output goes to a file, not a pipe: a pipe nobody reads fills with the access log
+    # after some hundred requests, and the server then stops inside its next log line.
+    with tempfile.TemporaryFile(mode="w+") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "glokal", "serve", "--port", str(port), *options],
+            env=env, stdout=output, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output.seek(0)
+                    pytest.fail(f"glokal serve did not start:\n{output.read()}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"glokal serve did not start:\n{output}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=20)
+                raise
 
 
 def cli(*args: str) -> None:

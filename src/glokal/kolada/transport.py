@@ -61,9 +61,15 @@ class StreamNetworkStream(httpcore.AsyncNetworkStream):
                 await self._writer.drain()
 
     async def aclose(self) -> None:
-        self._writer.close()
-        with contextlib.suppress(OSError, asyncio.CancelledError):
-            await self._writer.wait_closed()
+        # Not ``wait_closed``: that waits for the peer, which may never answer a TLS
+        # close_notify nor read what is still unsent. One turn of the loop lets a plain close go
+        # out; ``abort`` ends whatever is left, at once (anyio closes its sockets the same way).
+        transport = self._writer.transport
+        transport.close()
+        try:
+            await asyncio.sleep(0)
+        finally:
+            transport.abort()
 
     async def start_tls(
         self,
