@@ -44,6 +44,7 @@ import collections
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -583,6 +584,16 @@ def main() -> None:
             for name, ratio, unit, goal, ok in ratios:
                 verdict = f"goal {goal}: {_verdict(ok)}" if ok is not None else ""
                 print(f"{name:<17} {ratio:6.2f}{unit}  {verdict}")
+            # Each round's own pair too (the floor runs right after glokal's sync): how far
+            # the machine's drift moves the ratio that the best times make.
+            paired = [
+                floor.seconds / full.seconds for full, floor in zip(fulls, floors, strict=True)
+            ]
+            print(
+                "(glokal/floor round by round: "
+                f"{' '.join(f'{ratio:.2f}' for ratio in paired)}; "
+                f"median {statistics.median(paired):.2f})"
+            )
 
             if not args.no_profile:
                 print()
