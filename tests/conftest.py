@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +24,17 @@ SHARED = REPO.parent / "shared"
 KOLADA_DATA = SHARED / "data" / "kolada"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REQUIRE_POSTGRES = os.environ.get("GLOKAL_TEST_REQUIRE_POSTGRES") == "1"
+
+
+# After the last test a process has this long to exit. pytest-timeout (pyproject.toml) ends a
+# test that hangs; this covers what comes after, in each xdist worker and the main process: a
+# thread that never ends would otherwise hold CI until its limit with nothing said.
+EXIT_SECONDS = 120
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    faulthandler.dump_traceback_later(EXIT_SECONDS, exit=True, file=sys.__stderr__)
 
 
 def clean_environ() -> dict[str, str]:
