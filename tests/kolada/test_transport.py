@@ -29,10 +29,24 @@ def ca() -> trustme.CA:
 
 
 @pytest.fixture
-def https_replay(dataset: ReplayDataset, ca: trustme.CA) -> Iterator[ReplayServer]:
+def server_tls(ca: trustme.CA) -> ssl.SSLContext:
+    """A server's context with a certificate for 127.0.0.1 from the test CA."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
-    with ReplayServer(dataset, tls=context) as server:
+    return context
+
+
+@pytest.fixture
+def trusted(ca: trustme.CA) -> ssl.SSLContext:
+    """A client's context that trusts the test CA."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    return context
+
+
+@pytest.fixture
+def https_replay(dataset: ReplayDataset, server_tls: ssl.SSLContext) -> Iterator[ReplayServer]:
+    with ReplayServer(dataset, tls=server_tls) as server:
         yield server
 
 
@@ -53,10 +67,8 @@ def test_the_client_connects_through_the_stream_backend() -> None:
 
 
 def test_pages_over_https_are_the_pages_over_http(
-    replay: ReplayServer, https_replay: ReplayServer, ca: trustme.CA
+    replay: ReplayServer, https_replay: ReplayServer, trusted: ssl.SSLContext
 ) -> None:
-    trusted = ssl.create_default_context()
-    ca.configure_trust(trusted)
     kpi = sorted(replay.dataset.kpi_by_id)[0]
     assert https_replay.base_url.startswith("https://127.0.0.1:")
     over_https = _fetch(https_replay.base_url, kpi, retry=ONE_ATTEMPT, tls=trusted)
@@ -114,12 +126,10 @@ def test_faults_are_retried_through_the_stream_backend(replay: ReplayServer) -> 
 
 
 def test_closing_does_not_wait_for_a_server_that_never_answers_the_close(
-    ca: trustme.CA,
+    server_tls: ssl.SSLContext, trusted: ssl.SSLContext
 ) -> None:
     # A TLS close asks the peer to confirm; this server answers one request and then keeps
     # the connection open, silent. Waiting for it held the end of a sync for 30 s.
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     silent = threading.Event()
@@ -127,7 +137,7 @@ def test_closing_does_not_wait_for_a_server_that_never_answers_the_close(
 
     def serve() -> None:
         connection, _address = listener.accept()
-        with context.wrap_socket(connection, server_side=True) as tls:
+        with server_tls.wrap_socket(connection, server_side=True) as tls:
             tls.recv(65536)
             tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
             silent.set()
@@ -135,8 +145,6 @@ def test_closing_does_not_wait_for_a_server_that_never_answers_the_close(
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    trusted = ssl.create_default_context()
-    ca.configure_trust(trusted)
 
     async def go() -> float:
         transport = KoladaTransport(verify=trusted, limits=httpx.Limits(max_connections=1))
