@@ -107,6 +107,28 @@ def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     assert (tmp_path / "nested" / "dir" / "g.sqlite3").exists()
 
 
+def test_a_new_sqlite_file_has_16_kib_pages_and_an_old_one_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    old = tmp_path / "old.sqlite3"
+    with closing(sqlite3.connect(old)) as db:  # a store made before pages of 16 KiB
+        db.execute("PRAGMA page_size=4096")
+        db.execute("PRAGMA journal_mode=WAL")
+    for path, expected in ((tmp_path / "new.sqlite3", 16384), (old, 4096)):
+        store = Store(make_url(f"sqlite:///{path}"))
+        try:
+            store.init()
+            store.init()  # again: nothing changes
+            with store.engine.connect() as connection:
+                assert connection.execute(text("PRAGMA page_size")).scalar() == expected
+                assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+                assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+            with store.session() as session:
+                assert row_counts(session)["place"] == 312
+        finally:
+            store.close()
+
+
 def test_unreachable_postgres_is_a_clear_error() -> None:
     store = Store(make_url("postgresql+psycopg://glokal:secret@127.0.0.1:1/nowhere"))
     try:
