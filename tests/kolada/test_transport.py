@@ -1,4 +1,4 @@
-"""glokal.kolada.transport: httpx's connections on asyncio streams, over HTTP and HTTPS."""
+"""glokal.kolada.transport: httpx's connections on asyncio transports, over HTTP and HTTPS."""
 
 from __future__ import annotations
 
@@ -160,5 +160,55 @@ def test_closing_does_not_wait_for_a_server_that_never_answers_the_close(
         assert asyncio.run(go()) < 2
     finally:
         release.set()
+        thread.join(5)
+        listener.close()
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["http", "https"])
+def test_bodies_larger_than_the_buffer_pass_whole_both_ways_when_the_other_side_is_slow(
+    tls: bool, server_tls: ssl.SSLContext, trusted: ssl.SSLContext
+) -> None:
+    # 8 MB each way, eight times the connection's buffer: the socket's reading is paused
+    # while the client does not read, the writing while the server does not, and resumed.
+    body = bytes(range(256)) * (8 * 4096)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    received: list[bytes] = []
+
+    def serve() -> None:
+        connection, _address = listener.accept()
+        with server_tls.wrap_socket(connection, server_side=True) if tls else connection as peer:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += peer.recv(65536)
+            head, _, upload = data.partition(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            while len(upload) < length:
+                time.sleep(0.001)  # a slow reader: the client's writes wait for room
+                upload += peer.recv(65536)
+            received.append(upload)
+            peer.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    async def go() -> bytes:
+        transport = KoladaTransport(verify=trusted, limits=httpx.Limits(max_connections=1))
+        scheme = "https" if tls else "http"
+        async with httpx.AsyncClient(transport=transport, timeout=30) as client:
+            request = client.build_request("POST", f"{scheme}://127.0.0.1:{port}/", content=body)
+            response = await client.send(request, stream=True)
+            await asyncio.sleep(0.3)  # the answer waits unread: reading pauses
+            chunks = []
+            async for chunk in response.aiter_raw():
+                chunks.append(chunk)
+                await asyncio.sleep(0.001)
+            await response.aclose()
+            return b"".join(chunks)
+
+    try:
+        assert asyncio.run(go()) == body
+        assert received == [body]
+    finally:
         thread.join(5)
         listener.close()
