@@ -31,7 +31,10 @@ in one run:
    py-spy (`.venv/bin/pip install py-spy`): cProfile of the event loop's thread.
 
 Run: `.venv/bin/python bench/kolada_sync.py` (needs the `bench` extra: `pip install -e .[bench]`).
-Steps 1–3 run `--rounds` times (default 2; the best counts), step 4 once. Options:
+Steps 1–3 run `--rounds` times (default 5), step 4 once. The goal against the floor is judged on
+the median of the rounds' own ratios (each round's floor runs right after its sync, so the pair
+shares the machine's state of the moment); the ratio of the best times is printed beside it.
+Against koladapy (one round) and for the incremental, the best times count. Options:
 `--koladapy-kpis N` measures koladapy on the first N KPIs only (default: all), `--no-profile`
 skips step 5, `--no-server-cache` serves without the answer cache and skips the warm-up.
 """
@@ -463,7 +466,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kpis", type=int, default=KPI_COUNT, help="KPIs in the replay dataset")
     parser.add_argument("--koladapy-kpis", type=int, default=0, help="koladapy on N KPIs only")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of glokal and the floor")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of glokal and the floor")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument(
         "--no-server-cache",
@@ -570,11 +573,17 @@ def main() -> None:
                 f"(one round); load average {_load()}"
             )
             print()
+            # Each round's own pair (the floor runs right after glokal's sync): on a shared
+            # machine whose speed moves by a third within minutes, the ratio of the best times
+            # pairs glokal's luckiest moment with the floor's, which may be far apart.
+            paired = [
+                floor.seconds / full.seconds for full, floor in zip(fulls, floors, strict=True)
+            ]
+            paired_median = statistics.median(paired)
             ratios = (
                 ("glokal/koladapy", glokal_rate / koladapy_rate, "×", "≥ 5×",
                  glokal_rate / koladapy_rate >= GOALS["koladapy"]),
-                ("glokal/floor", glokal_rate / floor_rate, "×", "≥ 0.5×",
-                 glokal_rate / floor_rate >= GOALS["floor"]),
+                ("glokal/floor", paired_median, "×", "≥ 0.5×", paired_median >= GOALS["floor"]),
                 ("incremental/full", incremental_share * 100, " %", "≤ 5 %",
                  incremental_share <= GOALS["incremental"]),
                 ("(floor/koladapy)", floor_rate / koladapy_rate, "×", "-", None),
@@ -584,15 +593,10 @@ def main() -> None:
             for name, ratio, unit, goal, ok in ratios:
                 verdict = f"goal {goal}: {_verdict(ok)}" if ok is not None else ""
                 print(f"{name:<17} {ratio:6.2f}{unit}  {verdict}")
-            # Each round's own pair too (the floor runs right after glokal's sync): how far
-            # the machine's drift moves the ratio that the best times make.
-            paired = [
-                floor.seconds / full.seconds for full, floor in zip(fulls, floors, strict=True)
-            ]
             print(
-                "(glokal/floor round by round: "
+                f"(glokal/floor: the median of {len(paired)} rounds' own ratios, "
                 f"{' '.join(f'{ratio:.2f}' for ratio in paired)}; "
-                f"median {statistics.median(paired):.2f})"
+                f"of the best times {glokal_rate / floor_rate:.2f})"
             )
 
             if not args.no_profile:
