@@ -32,8 +32,9 @@ in one run:
 
 Run: `.venv/bin/python bench/kolada_sync.py` (needs the `bench` extra: `pip install -e .[bench]`).
 Steps 1–3 run `--rounds` times (default 5), step 4 once. The goal against the floor is judged on
-the median of the rounds' own ratios (each round's floor runs right after its sync, so the pair
-shares the machine's state of the moment); the ratio of the best times is printed beside it.
+the median of the rounds' own ratios (each round's floor runs a second after its sync, the
+incremental between them, so the pair shares the machine's state of the moment); the ratio of
+the best times is printed beside it.
 Against koladapy (one round) and for the incremental, the best times count. Options:
 `--koladapy-kpis N` measures koladapy on the first N KPIs only (default: all), `--no-profile`
 skips step 5, `--no-server-cache` serves without the answer cache and skips the warm-up.
@@ -573,7 +574,7 @@ def main() -> None:
                 f"(one round); load average {_load()}"
             )
             print()
-            # Each round's own pair (the floor runs right after glokal's sync): on a shared
+            # Each round's own pair (the floor runs a second after glokal's sync): on a shared
             # machine whose speed moves by a third within minutes, the ratio of the best times
             # pairs glokal's luckiest moment with the floor's, which may be far apart.
             paired = [

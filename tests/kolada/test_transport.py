@@ -169,7 +169,8 @@ def test_bodies_larger_than_the_buffer_pass_whole_both_ways_when_the_other_side_
     tls: bool, server_tls: ssl.SSLContext, trusted: ssl.SSLContext
 ) -> None:
     # 8 MB each way, eight times the connection's buffer: the socket's reading is paused
-    # while the client does not read, the writing while the server does not, and resumed.
+    # while the client does not read, and resumed; over HTTP the writing too, while the
+    # server does not read (Python's TLS transport takes a large write into its own buffer).
     body = bytes(range(256)) * (8 * 4096)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]

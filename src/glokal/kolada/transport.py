@@ -136,7 +136,8 @@ class _Connection(asyncio.Protocol):
             raise ConnectionResetError("the connection is closed")
         transport.write(buffer)
         if self._writer is not None and not self._writer.done():
-            await self._writer
+            # Shielded: a cancelled write must not mark the room as come for the next one.
+            await asyncio.shield(self._writer)
             if self._error is not None:
                 raise self._error
 
